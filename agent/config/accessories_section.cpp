@@ -1,0 +1,54 @@
+// accessories: — long-lived services started once and never blue/greened.
+#include <fmt/format.h>
+
+#include "config/env_map.hpp"
+#include "config/patterns.hpp"
+#include "config/read_fields.hpp"
+#include "config/sections.hpp"
+
+namespace cutover::config {
+namespace {
+
+const auto kAccessoryFields = std::to_array<FieldRule<AccessoryConfig>>({
+    {"image",
+     [](const ConfigNode& v, AccessoryConfig& a) {
+       return store(a.image,
+                    v.text_where(is_image_reference, "an image reference such as redis:7"));
+     }},
+    {"port",
+     [](const ConfigNode& v, AccessoryConfig& a) { return store(a.port, v.integer(1, 65535)); }},
+    {"volumes",
+     [](const ConfigNode& v, AccessoryConfig& a) {
+       return store(a.volumes, v.text_list(is_plain_text, "mounts such as /srv/redis:/data"));
+     }},
+    {"env", [](const ConfigNode& v, AccessoryConfig& a) { return merge_env_map(v, a.env); }},
+});
+
+Result<AccessoryConfig> read_accessory(const MappingEntry& entry) {
+  if (!is_resource_name(entry.key)) {
+    return entry.key_node.reject(fmt::format("{:?} is not a valid accessory name", entry.key),
+                                 kResourceNameRule);
+  }
+  AccessoryConfig accessory;
+  accessory.name = entry.key;
+  TRY(read_fields(entry.value, kAccessoryFields, accessory));
+  if (accessory.image.empty()) {
+    return entry.key_node.reject("no image is set",
+                                 "image: a local image reference such as redis:7");
+  }
+  return accessory;
+}
+
+}  // namespace
+
+Result<std::map<std::string, AccessoryConfig>> read_accessories(const ConfigNode& mapping) {
+  const std::vector<MappingEntry> entries =
+      TRY(mapping.entries("a mapping of accessory name to {image, port, volumes, env}"));
+  std::map<std::string, AccessoryConfig> accessories;
+  for (const MappingEntry& entry : entries) {
+    accessories.emplace(entry.key, TRY(read_accessory(entry)));
+  }
+  return accessories;
+}
+
+}  // namespace cutover::config

@@ -1,0 +1,213 @@
+#include "config/app_parts.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <limits>
+
+#include "config/env_map.hpp"
+#include "config/patterns.hpp"
+#include "config/read_fields.hpp"
+
+namespace cutover::config {
+namespace {
+
+constexpr Millis kShortest{1};
+
+const auto kHealthFields = std::to_array<FieldRule<HealthSpec>>({
+    {"path",
+     [](const ConfigNode& v, HealthSpec& h) {
+       return store(h.path, v.text_where(is_health_path,
+                                         "a path such as /up or /health?full=1 made of letters, "
+                                         "digits and ._~/%- (and =& in the query)"));
+     }},
+    {"interval",
+     [](const ConfigNode& v, HealthSpec& h) { return store(h.interval, v.duration(kShortest)); }},
+    {"timeout",
+     [](const ConfigNode& v, HealthSpec& h) { return store(h.timeout, v.duration(kShortest)); }},
+    {"healthy_after",
+     [](const ConfigNode& v, HealthSpec& h) {
+       return store(h.healthy_after, v.integer(1, std::numeric_limits<int>::max()));
+     }},
+    {"start_period", [](const ConfigNode& v,
+                        HealthSpec& h) { return store(h.start_period, v.duration(Millis{0})); }},
+    {"deploy_timeout",
+     [](const ConfigNode& v, HealthSpec& h) {
+       return store(h.deploy_timeout, v.duration(kShortest));
+     }},
+});
+
+const auto kBuildFields = std::to_array<FieldRule<BuildSpec>>({
+    {"dockerfile",
+     [](const ConfigNode& v, BuildSpec& b) {
+       return store(b.dockerfile,
+                    v.text_where(is_plain_text, "a path to the Dockerfile inside the repository"));
+     }},
+    {"context",
+     [](const ConfigNode& v, BuildSpec& b) {
+       return store(b.context,
+                    v.text_where(is_plain_text, "a directory inside the repository, such as ."));
+     }},
+    {"args", [](const ConfigNode& v, BuildSpec& b) { return merge_env_map(v, b.args); }},
+    {"target",
+     [](const ConfigNode& v, BuildSpec& b) {
+       return store(b.target, v.text_where(is_build_target,
+                                           "a Dockerfile stage name, or \"\" for the last stage"));
+     }},
+});
+
+const auto kAuthFields = std::to_array<FieldRule<AuthSpec>>({
+    {"ssh_key",
+     [](const ConfigNode& v, AuthSpec& a) {
+       return store(a.ssh_key, v.text_where(is_plain_text, "a path to a private key file"));
+     }},
+    {"token_env",
+     [](const ConfigNode& v, AuthSpec& a) {
+       return store(a.token_env, v.text_where(is_env_name, kEnvNameRule));
+     }},
+});
+
+constexpr auto kProviders = std::to_array<std::string_view>(
+    {"github", "gitlab", "gitea", "forgejo", "gogs", "bitbucket", "bitbucket-server", "any"});
+
+const auto kWebhookFields = std::to_array<FieldRule<WebhookSpec>>({
+    {"provider",
+     [](const ConfigNode& v, WebhookSpec& w) { return store(w.provider, v.one_of(kProviders)); }},
+    {"secret_env",
+     [](const ConfigNode& v, WebhookSpec& w) {
+       return store(w.secret_env, v.text_where(is_env_name, kEnvNameRule));
+     }},
+});
+
+const auto kRoleFields = std::to_array<FieldRule<RoleSpec>>({
+    {"command",
+     [](const ConfigNode& v, RoleSpec& r) {
+       return store(r.command, v.text_list(is_argument, "arguments without NUL characters"));
+     }},
+    {"replicas", [](const ConfigNode& v,
+                    RoleSpec& r) { return store(r.replicas, v.integer(1, kMaxReplicas)); }},
+});
+
+const auto kRouteFields = std::to_array<FieldRule<Route>>({
+    {"host",
+     [](const ConfigNode& v, Route& r) {
+       return store(
+           r.host,
+           v.text_where(is_server_name,
+                        "a host name such as web.example.com or *.example.com "
+                        "(lowercase letters, digits, hyphens, dots), or \"_\" for any host"));
+     }},
+    {"path",
+     [](const ConfigNode& v, Route& r) {
+       return store(r.path,
+                    v.text_where(is_route_path,
+                                 "a path such as / or /api/ made of letters, digits and ._~/-"));
+     }},
+    {"listen",
+     [](const ConfigNode& v, Route& r) {
+       return store(r.listen, v.text_where(is_listen_address,
+                                           "a port such as 80, or an address and port such as "
+                                           "127.0.0.1:8080 or [::1]:8080"));
+     }},
+});
+
+// A notify URL may carry a token, so it is checked without being echoed.
+Status read_notify_url(const ConfigNode& v, NotifySpec& n) {
+  constexpr std::string_view kExpected = "an http:// or https:// URL without spaces";
+  std::string url = TRY(v.text(kExpected));
+  if (!is_http_url(url)) return v.reject("the value is not a usable URL", kExpected);
+  n.url = std::move(url);
+  return {};
+}
+
+const auto kSlackFields = std::to_array<FieldRule<NotifySpec>>({
+    {"url_env",
+     [](const ConfigNode& v, NotifySpec& n) {
+       return store(n.url_env, v.text_where(is_env_name, kEnvNameRule));
+     }},
+});
+const auto kWebhookNotifierFields =
+    std::to_array<FieldRule<NotifySpec>>({{"url", read_notify_url}});
+const auto kCommitStatusFields = std::to_array<FieldRule<NotifySpec>>({
+    {"token_env",
+     [](const ConfigNode& v, NotifySpec& n) {
+       return store(n.token_env, v.text_where(is_env_name, kEnvNameRule));
+     }},
+});
+
+struct NotifierKind {
+  std::string_view name;
+  Status (*read)(const ConfigNode& mapping, NotifySpec& into);
+  std::string_view required_key;
+  std::string NotifySpec::*required;
+  std::string_view required_meaning;
+};
+
+const std::array kNotifierKinds{
+    NotifierKind{"slack",
+                 [](const ConfigNode& v, NotifySpec& n) { return read_fields(v, kSlackFields, n); },
+                 "url_env", &NotifySpec::url_env, "the variable holding the Slack webhook URL"},
+    NotifierKind{"webhook",
+                 [](const ConfigNode& v, NotifySpec& n) {
+                   return read_fields(v, kWebhookNotifierFields, n);
+                 },
+                 "url", &NotifySpec::url, "the URL to POST deployment events to"},
+    NotifierKind{
+        "commit_status",
+        [](const ConfigNode& v, NotifySpec& n) { return read_fields(v, kCommitStatusFields, n); },
+        "token_env", &NotifySpec::token_env, "the variable holding the git host API token"},
+};
+
+constexpr std::string_view kNotifierExpected =
+    "one notifier per item: {slack: {url_env: NAME}}, {webhook: {url: URL}} or "
+    "{commit_status: {token_env: NAME}}";
+
+}  // namespace
+
+Status read_health_fields(const ConfigNode& mapping, HealthSpec& into) {
+  return read_fields(mapping, kHealthFields, into);
+}
+
+Status read_build_fields(const ConfigNode& mapping, BuildSpec& into) {
+  return read_fields(mapping, kBuildFields, into);
+}
+
+Status read_auth_fields(const ConfigNode& mapping, AuthSpec& into) {
+  return read_fields(mapping, kAuthFields, into);
+}
+
+Status read_webhook_fields(const ConfigNode& mapping, WebhookSpec& into) {
+  return read_fields(mapping, kWebhookFields, into);
+}
+
+Status read_role_fields(const ConfigNode& mapping, RoleSpec& into) {
+  return read_fields(mapping, kRoleFields, into);
+}
+
+Result<Route> read_route(const ConfigNode& mapping) {
+  Route route;
+  TRY(read_fields(mapping, kRouteFields, route));
+  if (route.host == "_") route.host.clear();
+  return route;
+}
+
+Result<NotifySpec> read_notifier(const ConfigNode& item) {
+  const std::vector<MappingEntry> entries = TRY(item.entries(kNotifierExpected));
+  if (entries.size() != 1) {
+    return item.reject(fmt::format("found {} keys", entries.size()), kNotifierExpected);
+  }
+  const MappingEntry& entry = entries.front();
+  const auto kind = std::ranges::find(kNotifierKinds, entry.key, &NotifierKind::name);
+  if (kind == kNotifierKinds.end())
+    return entry.key_node.reject("unknown notifier", kNotifierExpected);
+  NotifySpec spec;
+  spec.kind = entry.key;
+  TRY(kind->read(entry.value, spec));
+  if ((spec.*kind->required).empty()) {
+    return entry.value.reject(fmt::format("no {} is set", kind->required_key),
+                              fmt::format("{}: {}", kind->required_key, kind->required_meaning));
+  }
+  return spec;
+}
+
+}  // namespace cutover::config

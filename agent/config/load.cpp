@@ -1,0 +1,126 @@
+#include "config/load.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "config/read_fields.hpp"
+#include "config/relative_paths.hpp"
+#include "config/sections.hpp"
+
+namespace cutover {
+namespace {
+
+using config::ConfigNode;
+
+// The top-level sections, kept as nodes so they can be read in dependency
+// order (defaults before apps, apps before environments) whatever the order
+// in the file.
+struct Sections {
+  std::optional<ConfigNode> daemon, nginx, ports, defaults, apps, accessories, environments;
+};
+
+template <std::optional<ConfigNode> Sections::*section>
+Status keep(const ConfigNode& value, Sections& sections) {
+  sections.*section = value;
+  return {};
+}
+
+const auto kSections = std::to_array<config::FieldRule<Sections>>({
+    {"daemon", keep<&Sections::daemon>},
+    {"nginx", keep<&Sections::nginx>},
+    {"ports", keep<&Sections::ports>},
+    {"defaults", keep<&Sections::defaults>},
+    {"apps", keep<&Sections::apps>},
+    {"accessories", keep<&Sections::accessories>},
+    {"environments", keep<&Sections::environments>},
+});
+
+std::string located(const std::string& name, const YAML::Mark& mark) {
+  if (mark.is_null()) return name;
+  return fmt::format("{}:{}:{}", name, mark.line + 1, mark.column + 1);
+}
+
+// yaml-cpp reports syntax errors as exceptions; they stop here.
+Result<YAML::Node> parse_yaml(const std::string& text, const std::string& name) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    return fail(
+        fmt::format("{}: invalid YAML: {}; expected well-formed YAML (check the indentation, "
+                    "quotes and brackets at or just before this point)",
+                    located(name, e.mark), e.msg));
+  }
+  if (documents.size() > 1) {
+    return fail(
+        fmt::format("{}: a second YAML document starts here; expected the whole config in one "
+                    "document (remove the --- separator)",
+                    located(name, documents[1].Mark())));
+  }
+  return documents.empty() ? YAML::Node() : documents.front();
+}
+
+Result<Config> read_config(const ConfigNode& root) {
+  Sections sections;
+  TRY(config::read_fields(root, kSections, sections));
+  Config config;
+  if (sections.daemon) TRY(config::read_daemon(*sections.daemon, config.daemon));
+  if (sections.nginx) TRY(config::read_nginx(*sections.nginx, config.nginx));
+  if (sections.ports) config.ports = TRY(config::read_port_range(*sections.ports));
+  config.apps = TRY(config::read_apps(sections.apps, sections.defaults));
+  if (sections.accessories)
+    config.accessories = TRY(config::read_accessories(*sections.accessories));
+  if (sections.environments) {
+    config.environments = TRY(config::read_environments(*sections.environments, config.apps));
+  }
+  return config;
+}
+
+Result<Config> load(const std::string& text, const std::string& name,
+                    const std::filesystem::path& base) {
+  const YAML::Node document = TRY(parse_yaml(text, name));
+  Config config = TRY(read_config(ConfigNode(document, name)));
+  config.source_path = name;
+  config::resolve_relative_paths(config, base);
+  return config;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  constexpr std::string_view kNextStep =
+      "expected a readable YAML file (check the path and its permissions)";
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return fail(
+        fmt::format("{}: cannot read the config file: it is a directory; {}", path, kNextStep));
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    return fail(fmt::format("{}: cannot read the config file: {}; {}", path, std::strerror(errno),
+                            kNextStep));
+  }
+  return text.str();
+}
+
+}  // namespace
+
+Result<Config> load_config_file(const std::string& path) {
+  const std::string text = TRY(read_file(path));
+  std::error_code error;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  return load(text, path,
+              error ? std::filesystem::path(path).parent_path() : absolute.parent_path());
+}
+
+Result<Config> load_config_text(const std::string& text, const std::string& name) {
+  return load(text, name, std::filesystem::path(name).parent_path());
+}
+
+}  // namespace cutover

@@ -1,0 +1,37 @@
+#include "config/relative_paths.hpp"
+
+#include <string_view>
+
+namespace cutover::config {
+namespace {
+
+// Git reads "host:path" as ssh when the colon comes before any slash; a
+// local path that needs a colon there is written "./host:path".
+bool is_remote_repo(std::string_view repo) {
+  if (repo.find("://") != repo.npos) return true;
+  const std::size_t colon = repo.find(':');
+  return colon != repo.npos && colon < repo.find('/');
+}
+
+void resolve(std::string& path, const std::filesystem::path& base) {
+  if (path.empty() || std::filesystem::path(path).is_absolute()) return;
+  path = (base / path).lexically_normal().string();
+}
+
+}  // namespace
+
+void resolve_relative_paths(Config& config, const std::filesystem::path& base) {
+  if (base.empty()) return;
+  for (std::string* path :
+       {&config.daemon.state_dir, &config.daemon.socket, &config.nginx.main_config,
+        &config.nginx.sites_dir, &config.nginx.pid_file, &config.nginx.templates_dir}) {
+    resolve(*path, base);
+  }
+  for (auto& [name, app] : config.apps) {
+    resolve(app.env_file, base);
+    resolve(app.auth.ssh_key, base);
+    if (!is_remote_repo(app.repo)) resolve(app.repo, base);
+  }
+}
+
+}  // namespace cutover::config

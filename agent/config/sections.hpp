@@ -1,0 +1,24 @@
+#pragma once
+// Readers for the top-level sections of cutover.yml, in the order load.cpp
+// calls them: later sections are checked against earlier ones.
+#include <map>
+#include <optional>
+#include <string>
+
+#include "config/config_node.hpp"
+#include "core/config.hpp"
+
+namespace cutover::config {
+
+Status read_daemon(const ConfigNode& mapping, DaemonConfig& into);
+Status read_nginx(const ConfigNode& mapping, NginxConfig& into);
+Result<PortRange> read_port_range(const ConfigNode& value);
+
+// `defaults` is checked even when there are no apps to apply it to.
+Result<std::map<std::string, AppConfig>> read_apps(const std::optional<ConfigNode>& apps,
+                                                   const std::optional<ConfigNode>& defaults);
+Result<std::map<std::string, AccessoryConfig>> read_accessories(const ConfigNode& mapping);
+Result<std::map<std::string, EnvironmentConfig>> read_environments(
+    const ConfigNode& mapping, const std::map<std::string, AppConfig>& apps);
+
+}  // namespace cutover::config

@@ -1,0 +1,139 @@
+#pragma once
+// The validated shape of cutover.yml (SPEC section 2). Produced by
+// config/load.cpp; everything else reads only these types.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cutover {
+
+using Millis = std::chrono::milliseconds;
+
+struct DaemonConfig {
+  std::string state_dir = "/var/lib/cutover";
+  std::string socket = "/run/cutover/cutover.sock";
+  std::string socket_group = "cutover";
+  std::string listen = "127.0.0.1:7480";
+  std::string docker = "unix:///var/run/docker.sock";
+  std::string log_level = "info";   // trace|debug|info|warn|error
+  std::string log_format = "text";  // text|json
+};
+
+struct NginxConfig {
+  std::string binary = "/usr/sbin/nginx";
+  std::string main_config = "/etc/nginx/nginx.conf";
+  std::string sites_dir = "/etc/nginx/conf.d";
+  std::string pid_file = "/run/nginx.pid";
+  std::string templates_dir;  // "" = the installed share/cutover/templates
+};
+
+struct PortRange {
+  int first = 20000;
+  int last = 20999;
+};
+
+struct HealthSpec {
+  std::string path = "/up";
+  Millis interval{1000};
+  Millis timeout{2000};
+  int healthy_after = 1;
+  Millis start_period{0};
+  Millis deploy_timeout{60000};
+};
+
+struct AuthSpec {
+  std::string ssh_key;    // path to a private key file
+  std::string token_env;  // name of an environment variable holding a token
+};
+
+struct BuildSpec {
+  std::string dockerfile = "Dockerfile";
+  std::string context = ".";
+  std::map<std::string, std::string> args;
+  std::string target;
+};
+
+struct Route {
+  std::string host;          // server_name; "" means any host ("_")
+  std::string path = "/";
+  std::string listen = "80"; // "80" or "127.0.0.1:8080"
+};
+
+struct WebhookSpec {
+  std::string provider;  // github|gitlab|gitea|forgejo|gogs|bitbucket|bitbucket-server|any
+  std::string secret_env;
+};
+
+struct NotifySpec {
+  std::string kind;  // slack|webhook|commit_status
+  std::string url;
+  std::string url_env;
+  std::string token_env;
+};
+
+struct RoleSpec {
+  std::vector<std::string> command;
+  int replicas = 1;
+};
+
+struct AppConfig {
+  std::string name;
+  std::string repo;
+  std::string branch = "main";
+  AuthSpec auth;
+  BuildSpec build;
+  int port = 8080;
+  std::vector<std::string> command;
+  std::map<std::string, std::string> env;
+  std::string env_file;
+  std::vector<std::string> volumes;
+  int replicas = 1;
+  std::vector<Route> routes;
+  HealthSpec health;
+  Millis drain_timeout{30000};
+  Millis stop_timeout{10000};
+  int retain = 5;
+  std::optional<WebhookSpec> webhook;
+  Millis poll{0};
+  std::string pipeline = "default";  // a pipelines/<name>.yml
+  std::vector<NotifySpec> notify;
+  std::map<std::string, RoleSpec> roles;
+};
+
+struct AccessoryConfig {
+  std::string name;
+  std::string image;
+  int port = 0;
+  std::vector<std::string> volumes;
+  std::map<std::string, std::string> env;
+};
+
+struct ScaleRule {
+  std::string cron;
+  int replicas = 1;
+};
+
+struct EnvironmentConfig {
+  std::string name;
+  std::vector<std::string> apps;
+  std::string timezone = "UTC";
+  std::string wake;
+  std::string sleep;
+  std::string on_request = "wake";  // wake|page|none
+  Millis idle_sleep{0};
+  std::vector<ScaleRule> scale;
+};
+
+struct Config {
+  std::string source_path;  // the file it was read from
+  DaemonConfig daemon;
+  NginxConfig nginx;
+  PortRange ports;
+  std::map<std::string, AppConfig> apps;
+  std::map<std::string, AccessoryConfig> accessories;
+  std::map<std::string, EnvironmentConfig> environments;
+};
+
+}  // namespace cutover

@@ -1,0 +1,70 @@
+// cutover: the command-line client of cutoverd. Commands live in cli/commands.cpp.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+using namespace cutover;
+
+struct Args {
+  std::string socket;
+  CliOptions options;
+  std::string app, ref, to, deployment, file;
+  bool detach = false, follow = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"cutover: deploy, roll back and inspect apps run by cutoverd"};
+  cli.require_subcommand(1);
+  Args a;
+  cli.add_option("--socket", a.socket, "control socket of cutoverd (else $CUTOVER_SOCKET)");
+  cli.add_flag("--json", a.options.json, "print JSON instead of text");
+
+  auto* status = cli.add_subcommand("status", "apps, live and standby releases, health, ports");
+  status->add_option("APP", a.app, "only this app");
+  auto* deploy = cli.add_subcommand("deploy", "deploy an app now and follow it until it is live");
+  deploy->add_option("APP", a.app)->required();
+  deploy->add_option("--ref", a.ref, "branch, tag or commit (default: the configured branch)");
+  deploy->add_flag("--detach", a.detach, "queue it and return at once");
+  auto* rollback = cli.add_subcommand("rollback", "cut over to a retained release");
+  rollback->add_option("APP", a.app)->required();
+  rollback->add_option("--to", a.to, "release id, e.g. web@3 (default: the previous live release)");
+  auto* releases = cli.add_subcommand("releases", "release history of an app");
+  releases->add_option("APP", a.app)->required();
+  auto* logs = cli.add_subcommand("logs", "deployment events and build output");
+  logs->add_option("DEPLOYMENT", a.deployment, "deployment id");
+  logs->add_option("--app", a.app, "the newest deployment of this app");
+  logs->add_flag("-f,--follow", a.follow, "keep streaming until the deployment ends");
+  auto* config = cli.add_subcommand("config", "check or reload the configuration");
+  config->require_subcommand(1);
+  auto* check = config->add_subcommand("check", "validate a file (works without the daemon)");
+  check->add_option("FILE", a.file, "default /etc/cutover/cutover.yml");
+  auto* reload = config->add_subcommand("reload", "make the daemon re-read its config");
+  auto* version = cli.add_subcommand("version", "client and daemon versions");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    cli.exit(e);
+    return kExitUsage;
+  }
+
+  ApiClient api(resolve_socket_path(a.socket));
+  if (status->parsed()) return cmd_status(api, a.options, a.app);
+  if (deploy->parsed()) return cmd_deploy(api, a.options, a.app, a.ref, a.detach);
+  if (rollback->parsed()) return cmd_rollback(api, a.options, a.app, a.to);
+  if (releases->parsed()) return cmd_releases(api, a.options, a.app);
+  if (logs->parsed()) return cmd_logs(api, a.options, a.deployment, a.app, a.follow);
+  if (check->parsed()) return cmd_config_check(a.options, a.file.empty() ? "/etc/cutover/cutover.yml" : a.file);
+  if (reload->parsed()) return cmd_config_reload(api, a.options);
+  if (version->parsed()) return cmd_version(api, a.options);
+  return kExitUsage;
+}

@@ -1,0 +1,20 @@
+// cutoverd: the deployment daemon. Everything lives in server/daemon.cpp.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "server/daemon.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"cutoverd: zero-downtime blue/green deployments behind nginx"};
+  std::string config_path = "/etc/cutover/cutover.yml";
+  bool show_version = false;
+  cli.add_option("-c,--config", config_path, "path to cutover.yml");
+  cli.add_flag("--version", show_version, "print the version and exit");
+  CLI11_PARSE(cli, argc, argv);
+  if (show_version) {
+    std::printf("cutoverd %s\n", CUTOVER_VERSION);
+    return 0;
+  }
+  return cutover::run_daemon(config_path);
+}

@@ -1,0 +1,110 @@
+#include "deploy/containers.hpp"
+
+#include <fmt/format.h>
+
+#include "util/files.hpp"
+
+namespace cutover {
+namespace {
+
+Result<std::vector<std::string>> app_environment(const AppConfig& app) {
+  std::vector<std::string> env;
+  for (const auto& [key, value] : app.env) env.push_back(key + "=" + value);
+  env.push_back(fmt::format("PORT={}", app.port));
+  if (app.env_file.empty()) return env;
+  // Secrets: read at each start, passed to the container, never logged.
+  auto text = read_file(app.env_file);
+  if (!text) return fail(fmt::format("app {}: cannot read env_file {}; check the path and its permissions", app.name,
+                                     app.env_file));
+  std::size_t start = 0;
+  while (start < text->size()) {
+    auto end = text->find('\n', start);
+    if (end == std::string::npos) end = text->size();
+    std::string line = text->substr(start, end - start);
+    start = end + 1;
+    if (line.empty() || line.front() == '#' || line.find('=') == std::string::npos) continue;
+    env.push_back(line);
+  }
+  return env;
+}
+
+Result<std::optional<ContainerInfo>> find_container(Engine& engine, const std::string& name) {
+  auto all = TRY(engine.docker.list_containers({{"cutover.app", ""}}));
+  for (auto& c : all)
+    if (c.name == name) return std::optional<ContainerInfo>{c};
+  return std::optional<ContainerInfo>{};
+}
+
+}  // namespace
+
+Labels release_labels(const Release& release) {
+  return {{"cutover.app", release.app},
+          {"cutover.release", std::to_string(release.number)},
+          {"cutover.sha", release.sha}};
+}
+
+Result<std::vector<std::string>> start_release_containers(Engine& engine, const AppConfig& app,
+                                                          const Release& release) {
+  auto env = TRY(app_environment(app));
+  std::vector<std::string> ids;
+  for (std::size_t replica = 0; replica < release.ports.size(); ++replica) {
+    auto name = container_name(release.app, release.number, static_cast<int>(replica));
+    auto existing = TRY(find_container(engine, name));
+    std::string id;
+    if (existing) {
+      id = existing->id;
+    } else {
+      ContainerSpec spec;
+      spec.name = name;
+      spec.image = release.image;
+      spec.labels = release_labels(release);
+      spec.labels["cutover.replica"] = std::to_string(replica);
+      spec.env = env;
+      spec.cmd = app.command;
+      spec.container_port = app.port;
+      spec.host_port = release.ports[replica];
+      spec.binds = app.volumes;
+      id = TRY(engine.docker.create_container(spec));
+    }
+    TRY(engine.docker.start_container(id));
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+Status stop_release_containers(Engine& engine, const Release& release, Millis stop_timeout) {
+  auto containers = TRY(engine.docker.list_containers(
+      {{"cutover.app", release.app}, {"cutover.release", std::to_string(release.number)}}));
+  for (const auto& c : containers) TRY(engine.docker.stop_container(c.id, stop_timeout));
+  return {};
+}
+
+Status remove_release_containers(Engine& engine, const std::string& app, int release_number) {
+  auto containers =
+      TRY(engine.docker.list_containers({{"cutover.app", app}, {"cutover.release", std::to_string(release_number)}}));
+  for (const auto& c : containers) TRY(engine.docker.remove_container(c.id));
+  return {};
+}
+
+std::string release_log_tail(Engine& engine, const Release& release, int lines) {
+  auto containers = engine.docker.list_containers(
+      {{"cutover.app", release.app}, {"cutover.release", std::to_string(release.number)}});
+  if (!containers) return "(container logs unavailable: " + containers.error().message + ")";
+  std::string out;
+  for (const auto& c : *containers) {
+    auto logs = engine.docker.container_logs(c.id, lines);
+    out += fmt::format("--- {} ({}) ---\n{}", c.name, c.state, logs ? *logs : logs.error().message);
+    if (!out.empty() && out.back() != '\n') out += '\n';
+  }
+  return out;
+}
+
+std::string container_gone(Engine& engine, const std::string& name) {
+  auto found = find_container(engine, name);
+  if (!found) return "";  // cannot tell: keep probing until the deadline
+  if (!*found) return "was removed";
+  if ((*found)->state == "running" || (*found)->state == "created" || (*found)->state == "restarting") return "";
+  return "is " + (*found)->state;
+}
+
+}  // namespace cutover

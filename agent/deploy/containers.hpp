@@ -1,0 +1,24 @@
+#pragma once
+// The containers of one release: start them (creating if needed), check
+// them, stop them, remove them. Names are <app>-<n>-<replica>.
+#include <string>
+#include <vector>
+
+#include "core/release.hpp"
+#include "deploy/engine.hpp"
+
+namespace cutover {
+
+Labels release_labels(const Release& release);
+
+// Creates (or reuses) and starts one container per port; returns their ids.
+Result<std::vector<std::string>> start_release_containers(Engine& engine, const AppConfig& app,
+                                                          const Release& release);
+Status stop_release_containers(Engine& engine, const Release& release, Millis stop_timeout);
+Status remove_release_containers(Engine& engine, const std::string& app, int release_number);
+// The last lines of each of the release's containers, for error messages.
+std::string release_log_tail(Engine& engine, const Release& release, int lines);
+// "" while the container runs, else why it is gone ("exited").
+std::string container_gone(Engine& engine, const std::string& name);
+
+}  // namespace cutover

@@ -1,0 +1,290 @@
+#include "deploy/deployer.hpp"
+
+#include <future>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "deploy/containers.hpp"
+#include "deploy/traffic.hpp"
+#include "health/probe.hpp"
+
+namespace cutover {
+namespace {
+
+constexpr int kLogTailLines = 20;
+
+Result<std::optional<Release>> live_release(Store& store, const std::string& app) {
+  for (auto& r : TRY(store.releases(app)))
+    if (r.state == ReleaseState::live) return std::optional<Release>{r};
+  return std::optional<Release>{};
+}
+
+std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
+
+}  // namespace
+
+void Deployer::set_phase(Deployment& d, Phase phase) {
+  d.phase = phase;
+  if (auto saved = engine_.store.update_deployment(d); !saved)
+    spdlog::error("deployment {}: cannot save phase {}: {}", d.id, to_string(phase), saved.error().message);
+}
+
+void Deployer::run(Deployment d) {
+  auto config = engine_.config();
+  auto found = config->apps.find(d.app);
+  d.state = DeploymentState::running;
+  set_phase(d, Phase::resolving);
+  Status outcome = found == config->apps.end()
+                       ? fail(fmt::format("app {} is not in {}; add it and run `cutover config reload`", d.app,
+                                          config->source_path))
+                   : d.kind == DeploymentKind::deploy ? deploy(d, found->second)
+                                                      : rollback(d, found->second);
+  d.state = outcome ? DeploymentState::succeeded : DeploymentState::failed;
+  d.error = outcome ? "" : outcome.error().message;
+  d.finished_at = now_ms();
+  // The last event goes out before the final state, so a follower that sees
+  // the state has already been given every event.
+  engine_.events.emit(d.id, "done", outcome ? "end" : "fail",
+                      outcome ? fmt::format("{} is live", release_id(d.app, d.release_number)) : d.error,
+                      d.finished_at - d.created_at);
+  set_phase(d, Phase::done);
+  engine_.events.notify();
+}
+
+Result<std::string> Deployer::resolve(Deployment& d, const AppConfig& app) {
+  StepTimer step(engine_.events, d.id, "resolve", fmt::format("fetch {} from {}", app.branch, app.repo));
+  auto resolved = [&]() -> Result<std::string> {
+    auto mirror = TRY(engine_.open_mirror(app));
+    auto tip = TRY(mirror->fetch_branch(app.branch));
+    if (d.ref.empty() || d.ref == app.branch) return tip;
+    if (auto sha = mirror->resolve(d.ref)) return sha;
+    // A ref that is another branch: fetch it too, then resolve again.
+    TRY(mirror->fetch_branch(d.ref));
+    return mirror->resolve(d.ref);
+  }();
+  if (!resolved) {
+    step.fail(resolved.error().message);
+    return resolved;
+  }
+  step.end(fmt::format("{} is {}", d.ref.empty() ? app.branch : d.ref, short_sha(*resolved)));
+  return resolved;
+}
+
+Status Deployer::build(Deployment& d, const AppConfig& app, const Release& release) {
+  StepTimer step(engine_.events, d.id, "build", fmt::format("image {}", release.image));
+  auto built = [&]() -> Status {
+    if (TRY(engine_.docker.image_exists(release.image))) {
+      engine_.events.emit(d.id, "build", "info", "an image of this commit exists; build skipped");
+      return {};
+    }
+    auto mirror = TRY(engine_.open_mirror(app));
+    BuildRequest request{release.image, release_labels(release), app.build.dockerfile, app.build.args,
+                         app.build.target};
+    auto context = [&](const ChunkSink& sink) { return mirror->write_context_tar(release.sha, app.build.context, sink); };
+    auto output = [&](std::string_view line) { engine_.events.emit(d.id, "build", "output", std::string(line)); };
+    return engine_.docker.build(request, context, output);
+  }();
+  if (!built) {
+    step.fail(built.error().message);
+    return built;
+  }
+  step.end(release.image);
+  return {};
+}
+
+Status Deployer::deploy(Deployment& d, const AppConfig& app) {
+  d.sha = TRY(resolve(d, app));
+  auto live = TRY(live_release(engine_.store, app.name));
+  if (live && live->sha == d.sha) {
+    d.release_number = live->number;
+    engine_.events.emit(d.id, "resolve", "info",
+                        fmt::format("{} already runs {}; nothing to do", release_id(app.name, live->number),
+                                    short_sha(d.sha)));
+    return {};
+  }
+  Release release;
+  release.app = app.name;
+  release.number = TRY(engine_.store.next_release_number(app.name));
+  release.sha = d.sha;
+  release.image = image_tag(app.name, d.sha);
+  release.created_at = now_ms();
+  TRY(engine_.store.put_release(release));
+  d.release_number = release.number;
+  set_phase(d, Phase::building);
+  if (auto built = build(d, app, release); !built) {
+    discard(release);
+    return built;
+  }
+  return cut_over(d, app, release);
+}
+
+Status Deployer::rollback(Deployment& d, const AppConfig& app) {
+  auto releases = TRY(engine_.store.releases(app.name));
+  auto live = TRY(live_release(engine_.store, app.name));
+  std::optional<Release> target;
+  if (!d.ref.empty()) {
+    auto number = parse_release_number(app.name, d.ref);
+    if (!number) return fail(fmt::format("rollback {}: {} is not a release id; use <app>@<n> as shown by "
+                                         "`cutover releases {}`", app.name, d.ref, app.name));
+    for (auto& r : releases)
+      if (r.number == *number) target = r;
+    if (!target) return fail(fmt::format("rollback {}: there is no release {}; see `cutover releases {}`", app.name,
+                                         d.ref, app.name));
+    if (target->state == ReleaseState::live)
+      return fail(fmt::format("rollback {}: {} is already live", app.name, d.ref));
+  } else {
+    // The previous live release: the standby that was live most recently.
+    for (auto& r : releases)
+      if (r.state == ReleaseState::standby && (!target || r.live_from > target->live_from)) target = r;
+  }
+  if (!target || target->state != ReleaseState::standby)
+    return fail(fmt::format("rollback {}: no retained standby release to go back to{}; see `cutover releases {}`",
+                            app.name, target ? " (" + release_id(app.name, target->number) + " was removed)" : "",
+                            app.name));
+  d.sha = target->sha;
+  d.release_number = target->number;
+  engine_.events.emit(d.id, "resolve", "info",
+                      fmt::format("rolling back {} to {} ({})", live ? release_id(app.name, live->number) : "nothing",
+                                  release_id(app.name, target->number), short_sha(target->sha)));
+  return cut_over(d, app, *target);
+}
+
+Status Deployer::start_and_check(Deployment& d, const AppConfig& app, Release& release) {
+  set_phase(d, Phase::starting);
+  StepTimer start(engine_.events, d.id, "start",
+                  fmt::format("{} replica(s) of {}", app.replicas, release_id(app.name, release.number)));
+  auto started = [&]() -> Status {
+    // A standby release keeps its ports and stopped containers: restart those.
+    if (static_cast<int>(release.ports.size()) != app.replicas) {
+      TRY(remove_release_containers(engine_, app.name, release.number));
+      TRY(engine_.store.free_ports(app.name, release.number));
+      auto taken = TRY(engine_.store.reserved_ports());
+      release.ports = TRY(allocate_ports(engine_.config()->ports, taken, app.replicas, engine_.port_is_free));
+      TRY(engine_.store.reserve_ports(app.name, release.number, release.ports));
+    }
+    release.state = ReleaseState::starting;
+    TRY(engine_.store.set_release_state(app.name, release.number, release.state));
+    TRY(start_release_containers(engine_, app, release));
+    return {};
+  }();
+  if (!started) {
+    start.fail(started.error().message);
+    return started;
+  }
+  start.end(fmt::format("ports {}", fmt::join(release.ports, ",")));
+
+  set_phase(d, Phase::health);
+  StepTimer health(engine_.events, d.id, "health", fmt::format("GET {} on each replica", app.health.path));
+  std::vector<std::future<Status>> probes;
+  for (std::size_t replica = 0; replica < release.ports.size(); ++replica) {
+    auto name = container_name(app.name, release.number, static_cast<int>(replica));
+    probes.push_back(std::async(std::launch::async, [&, name, port = release.ports[replica]] {
+      return wait_healthy(port, app.health, [&] { return container_gone(engine_, name); });
+    }));
+  }
+  Status healthy;
+  for (auto& probe : probes)
+    if (auto result = probe.get(); !result && healthy) healthy = result;
+  if (!healthy) {
+    auto message = fmt::format("{}; last container log lines:\n{}", healthy.error().message,
+                               release_log_tail(engine_, release, kLogTailLines));
+    health.fail(message);
+    return fail(message);
+  }
+  health.end("all replicas healthy");
+  return {};
+}
+
+Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release) {
+  auto previous = TRY(live_release(engine_.store, app.name));
+  d.previous_release = previous ? previous->number : 0;
+  if (auto ready = start_and_check(d, app, release); !ready) {
+    give_up(d, release);
+    return ready;
+  }
+
+  set_phase(d, Phase::switching);
+  StepTimer step(engine_.events, d.id, "switch", "nginx: validate, reload, confirm");
+  if (auto routed = route_to_release(engine_, app, release); !routed) {
+    step.fail(routed.error().message);
+    give_up(d, release);
+    return routed;
+  }
+  TRY(engine_.store.mark_live(app.name, release.number, now_ms()));
+  set_phase(d, Phase::switched);
+  step.end(fmt::format("nginx serves {}", release_id(app.name, release.number)));
+
+  drain_previous(d, app);
+  apply_retention(engine_, app, d.id);
+  return {};
+}
+
+void Deployer::drain_previous(Deployment& d, const AppConfig& app) {
+  set_phase(d, Phase::draining);
+  auto releases = engine_.store.releases(app.name);
+  if (!releases) return;
+  for (auto& old : *releases) {
+    if (old.state != ReleaseState::draining) continue;
+    StepTimer step(engine_.events, d.id, "drain",
+                   fmt::format("{}: wait for nginx connections to end, up to {}ms", release_id(app.name, old.number),
+                               app.drain_timeout.count()));
+    auto left = drain_and_stop(engine_, app, old);
+    if (!left) {
+      // The new release is live either way; the old one is stopped again by recovery.
+      step.fail(left.error().message);
+      continue;
+    }
+    (void)engine_.store.set_release_state(app.name, old.number, ReleaseState::standby);
+    step.end(*left == 0 ? "no connections left; stopped, now standby"
+                        : fmt::format("drain_timeout passed with {} connection(s) open; stopped, now standby", *left));
+  }
+}
+
+void Deployer::give_up(const Deployment& d, const Release& release) {
+  if (d.kind == DeploymentKind::deploy) return discard(release);
+  // A rollback target stays retained: stopped again, still a standby.
+  auto app = engine_.config()->apps.at(release.app);
+  (void)stop_release_containers(engine_, release, app.stop_timeout);
+  (void)engine_.store.set_release_state(release.app, release.number, ReleaseState::standby);
+}
+
+void Deployer::discard(const Release& release) {
+  if (auto removed = remove_release_containers(engine_, release.app, release.number); !removed)
+    spdlog::warn("{}: cannot remove containers: {}", release_id(release.app, release.number), removed.error().message);
+  // A discarded standby stays a standby only if its containers still exist; they don't.
+  (void)engine_.store.free_ports(release.app, release.number);
+  (void)engine_.store.set_release_state(release.app, release.number, ReleaseState::failed);
+}
+
+void apply_retention(Engine& engine, const AppConfig& app, std::int64_t deployment) {
+  auto releases = engine.store.releases(app.name);
+  if (!releases) return;
+  std::vector<Release> standby;
+  std::set<std::string> images_in_use;
+  for (auto& r : *releases) {
+    if (r.state == ReleaseState::standby) standby.push_back(r);
+    if (r.state == ReleaseState::live || r.state == ReleaseState::draining) images_in_use.insert(r.image);
+  }
+  // Newest first by live_from: the releases most likely wanted for rollback.
+  std::sort(standby.begin(), standby.end(), [](auto& a, auto& b) { return a.live_from > b.live_from; });
+  for (std::size_t i = 0; i < standby.size(); ++i)
+    if (static_cast<int>(i) < app.retain) images_in_use.insert(standby[i].image);
+  for (std::size_t i = static_cast<std::size_t>(app.retain); i < standby.size(); ++i) {
+    const auto& old = standby[i];
+    auto removed = remove_release_containers(engine, app.name, old.number);
+    if (removed && !images_in_use.contains(old.image)) removed = engine.docker.remove_image(old.image);
+    auto note = removed ? fmt::format("removed {} (retain: {})", release_id(app.name, old.number), app.retain)
+                        : fmt::format("cannot remove {}: {}", release_id(app.name, old.number), removed.error().message);
+    // Recovery passes no deployment: its notes go to the daemon log only.
+    if (deployment > 0)
+      engine.events.emit(deployment, "retain", "info", note);
+    else
+      spdlog::info("retain: {}", note);
+    if (!removed) continue;
+    (void)engine.store.free_ports(app.name, old.number);
+    (void)engine.store.set_release_state(app.name, old.number, ReleaseState::removed);
+  }
+}
+
+}  // namespace cutover

@@ -1,0 +1,37 @@
+#pragma once
+// What a deployment needs from the outside world, bundled. Each part is an
+// interface (or a function), so the flow can run against fakes in unit tests
+// and against dockerd, nginx and git in integration tests.
+#include <functional>
+#include <memory>
+
+#include "core/config.hpp"
+#include "core/port_allocator.hpp"
+#include "deploy/event_log.hpp"
+#include "docker/docker.hpp"
+#include "git/mirror.hpp"
+#include "nginx/controller.hpp"
+#include "store/store.hpp"
+
+namespace cutover {
+
+using ConfigSource = std::function<std::shared_ptr<const Config>()>;
+// Borrowed: the opener keeps the mirror (see git/mirror_cache.hpp).
+using MirrorOpener = std::function<Result<GitMirror*>(const AppConfig& app)>;
+// Counts established connections towards these host ports (the drain signal).
+using ConnectionCounter = std::function<Result<int>(const std::set<int>& ports)>;
+
+struct Engine {
+  ConfigSource config;
+  Store& store;
+  Docker& docker;
+  Nginx& nginx;
+  EventLog& events;
+  MirrorOpener open_mirror;
+  PortProbe port_is_free;
+  ConnectionCounter count_connections;
+  Millis drain_poll{100};
+  Millis confirm_timeout{10000};
+};
+
+}  // namespace cutover

@@ -1,0 +1,80 @@
+#include "deploy/queue.hpp"
+
+#include <fmt/format.h>
+
+namespace cutover {
+
+Result<Deployment> DeployQueue::submit(const std::string& app, DeploymentKind kind, const std::string& ref,
+                                       const std::string& trigger) {
+  Deployment d;
+  d.app = app;
+  d.kind = kind;
+  d.ref = ref;
+  d.trigger = trigger;
+  d.created_at = now_ms();
+  std::lock_guard lock(mutex_);
+  if (stopping_) return fail("cutoverd is shutting down; try again once it is back");
+  d.id = TRY(engine_.store.insert_deployment(d));
+  auto& lane = lanes_[app];
+  if (!lane) lane = std::make_unique<Lane>();
+  if (lane->waiting) {
+    auto superseded = *lane->waiting;
+    superseded.state = DeploymentState::superseded;
+    superseded.phase = Phase::done;
+    superseded.finished_at = now_ms();
+    superseded.error = fmt::format("superseded by deployment {}", d.id);
+    (void)engine_.store.update_deployment(superseded);
+    engine_.events.emit(superseded.id, "queue", "fail", superseded.error);
+  }
+  lane->waiting = d;
+  engine_.events.emit(d.id, "queue", "info",
+                      lane->running ? "queued behind the running deployment" : "starting");
+  if (!lane->worker.joinable()) lane->worker = std::thread([this, app] { work(app); });
+  wake_.notify_all();
+  return d;
+}
+
+void DeployQueue::work(const std::string& app) {
+  std::unique_lock lock(mutex_);
+  auto& lane = *lanes_.at(app);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || lane.waiting; });
+    if (stopping_) return;
+    auto next = *lane.waiting;
+    lane.waiting.reset();
+    lane.running = true;
+    lock.unlock();
+    deployer_.run(next);
+    lock.lock();
+    lane.running = false;
+  }
+}
+
+bool DeployQueue::busy(const std::string& app) {
+  std::lock_guard lock(mutex_);
+  auto lane = lanes_.find(app);
+  return lane != lanes_.end() && (lane->second->running || lane->second->waiting);
+}
+
+void DeployQueue::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    for (auto& [app, lane] : lanes_) {
+      if (!lane->waiting) continue;
+      auto dropped = *lane->waiting;
+      dropped.state = DeploymentState::failed;
+      dropped.phase = Phase::done;
+      dropped.finished_at = now_ms();
+      dropped.error = "cutoverd stopped before this deployment ran; deploy again";
+      (void)engine_.store.update_deployment(dropped);
+      lane->waiting.reset();
+    }
+  }
+  wake_.notify_all();
+  for (auto& [app, lane] : lanes_)
+    if (lane->worker.joinable()) lane->worker.join();
+}
+
+}  // namespace cutover

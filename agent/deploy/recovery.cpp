@@ -1,0 +1,136 @@
+#include "deploy/recovery.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "deploy/containers.hpp"
+#include "deploy/deployer.hpp"
+#include "deploy/traffic.hpp"
+#include "nginx/site.hpp"
+
+namespace cutover {
+namespace {
+
+bool retained(ReleaseState state) { return state == ReleaseState::live || state == ReleaseState::standby; }
+
+void finish(Engine& engine, Deployment& d, DeploymentState state, const std::string& message) {
+  d.state = state;
+  d.phase = Phase::done;
+  d.error = state == DeploymentState::failed ? message : "";
+  d.finished_at = now_ms();
+  (void)engine.store.update_deployment(d);
+  engine.events.emit(d.id, "recovery", state == DeploymentState::failed ? "fail" : "end", message);
+}
+
+// Undo a deployment that had not moved traffic: its new release goes away
+// (or, for a rollback, back to standby).
+void undo(Engine& engine, Deployment& d, const AppConfig* app) {
+  auto release = engine.store.release(d.app, d.release_number);
+  if (release && *release && (*release)->state != ReleaseState::live) {
+    const auto& r = **release;
+    if (d.kind == DeploymentKind::rollback && app) {
+      (void)stop_release_containers(engine, r, app->stop_timeout);
+      (void)engine.store.set_release_state(r.app, r.number, ReleaseState::standby);
+    } else {
+      (void)remove_release_containers(engine, r.app, r.number);
+      (void)engine.store.free_ports(r.app, r.number);
+      (void)engine.store.set_release_state(r.app, r.number, ReleaseState::failed);
+    }
+  }
+  finish(engine, d, DeploymentState::failed,
+         fmt::format("interrupted by a daemon restart while {}; the previous release stayed live; deploy again",
+                     to_string(d.phase)));
+}
+
+// The switch was under way: if nginx's file already names the new release
+// and it still runs, go forward; otherwise undo.
+bool switch_completed(Engine& engine, const Deployment& d, const AppConfig& app) {
+  auto release = engine.store.release(d.app, d.release_number);
+  if (!release || !*release) return false;
+  auto site = engine.nginx.read_site(d.app);
+  if (!site || release_in_site(*site) != release_id(d.app, d.release_number)) return false;
+  for (int replica = 0; replica < static_cast<int>((*release)->ports.size()); ++replica)
+    if (!container_gone(engine, container_name(d.app, d.release_number, replica)).empty()) return false;
+  // Re-install through validation: the file may be a candidate nginx -t never passed.
+  return static_cast<bool>(route_to_release(engine, app, **release));
+}
+
+void resolve_interrupted(Engine& engine, Deployment& d, const Config& config) {
+  auto app_it = config.apps.find(d.app);
+  const AppConfig* app = app_it == config.apps.end() ? nullptr : &app_it->second;
+  if (d.state == DeploymentState::queued)
+    return finish(engine, d, DeploymentState::failed, "the daemon restarted before this deployment ran; deploy again");
+  bool moved_traffic = d.phase == Phase::switched || d.phase == Phase::draining || d.phase == Phase::done;
+  if (d.phase == Phase::switching && app) moved_traffic = switch_completed(engine, d, *app);
+  if (!moved_traffic) return undo(engine, d, app);
+  (void)engine.store.mark_live(d.app, d.release_number, now_ms());
+  finish(engine, d, DeploymentState::succeeded,
+         fmt::format("the daemon restarted after the switch; {} is live", release_id(d.app, d.release_number)));
+}
+
+// Live containers run, nginx names the live release, leftovers are stopped.
+void converge_app(Engine& engine, const AppConfig& app) {
+  auto releases = engine.store.releases(app.name);
+  if (!releases) return;
+  for (auto& r : *releases) {
+    if (r.state == ReleaseState::live) {
+      if (auto started = start_release_containers(engine, app, r); !started)
+        spdlog::error("recovery: {}: cannot start live containers: {}", release_id(app.name, r.number),
+                      started.error().message);
+      auto site = engine.nginx.read_site(app.name);
+      if (!app.routes.empty() && (!site || release_in_site(*site) != release_id(app.name, r.number)))
+        if (auto routed = route_to_release(engine, app, r); !routed)
+          spdlog::error("recovery: {}: cannot route nginx: {}", app.name, routed.error().message);
+    } else if (r.state == ReleaseState::draining) {
+      (void)drain_and_stop(engine, app, r);
+      (void)engine.store.set_release_state(app.name, r.number, ReleaseState::standby);
+    } else if (r.state == ReleaseState::standby) {
+      (void)stop_release_containers(engine, r, app.stop_timeout);
+    } else if (r.state == ReleaseState::starting || r.state == ReleaseState::building) {
+      (void)engine.store.set_release_state(app.name, r.number, ReleaseState::failed);
+    }
+  }
+}
+
+// Containers and ports of known apps that belong to no live or standby
+// release. Apps this daemon has never heard of are not its business.
+void remove_orphans(Engine& engine, const Config& config) {
+  auto containers = engine.docker.list_containers({{"cutover.app", ""}});
+  if (!containers) return spdlog::error("recovery: cannot list containers: {}", containers.error().message);
+  auto known = engine.store.apps_with_releases().value_or(std::vector<std::string>{});
+  for (const auto& [name, app] : config.apps) known.push_back(name);
+  for (const auto& c : *containers) {
+    auto app = c.labels.find("cutover.app");
+    auto number = c.labels.find("cutover.release");
+    if (app == c.labels.end() || number == c.labels.end()) continue;
+    if (std::find(known.begin(), known.end(), app->second) == known.end()) continue;
+    auto release = engine.store.release(app->second, std::atoi(number->second.c_str()));
+    if (release && *release && retained((*release)->state)) continue;
+    spdlog::info("recovery: removing orphan container {}", c.name);
+    (void)engine.docker.remove_container(c.id);
+  }
+  auto apps = engine.store.apps_with_releases();
+  if (!apps) return;
+  for (const auto& app : *apps)
+    for (const auto& r : engine.store.releases(app).value_or(std::vector<Release>{}))
+      if (!retained(r.state) && !r.ports.empty()) (void)engine.store.free_ports(app, r.number);
+}
+
+}  // namespace
+
+void recover(Engine& engine) {
+  auto config = engine.config();
+  auto unfinished = engine.store.unfinished_deployments();
+  if (!unfinished) spdlog::error("recovery: cannot read deployments: {}", unfinished.error().message);
+  for (auto& d : unfinished.value_or(std::vector<Deployment>{})) {
+    spdlog::warn("recovery: deployment {} of {} was interrupted while {}", d.id, d.app, to_string(d.phase));
+    resolve_interrupted(engine, d, *config);
+  }
+  for (const auto& [name, app] : config->apps) converge_app(engine, app);
+  remove_orphans(engine, *config);
+  for (const auto& [name, app] : config->apps) apply_retention(engine, app, 0);
+}
+
+}  // namespace cutover

@@ -1,0 +1,47 @@
+#include "deploy/traffic.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "deploy/containers.hpp"
+#include "nginx/site.hpp"
+#include "util/files.hpp"
+
+namespace cutover {
+
+Status route_to_release(Engine& engine, const AppConfig& app, const Release& release) {
+  if (app.routes.empty()) return {};
+  auto config = engine.config();
+  auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/app.conf.mustache"));
+  auto site = TRY(render_site(template_text, SiteModel{app.name, release_id(app.name, release.number),
+                                                       release.ports, app.routes}));
+  auto previous = TRY(engine.nginx.read_site(app.name));
+  TRY(engine.nginx.install_site(app.name, site));
+  auto live = engine.nginx.reload();
+  if (live) live = engine.nginx.confirm(app.routes, release_id(app.name, release.number), engine.confirm_timeout);
+  if (live) return {};
+  // nginx refused or did not pick up the new file: put the old one back so
+  // the next reload (ours, now) serves what served before.
+  auto restored = previous.empty() ? engine.nginx.remove_site(app.name) : engine.nginx.install_site(app.name, previous);
+  if (restored) restored = engine.nginx.reload();
+  if (!restored) return fail(live.error().message + "; restoring the previous nginx file failed too: " +
+                             restored.error().message);
+  return std::unexpected(live.error());
+}
+
+Result<int> drain_and_stop(Engine& engine, const AppConfig& app, const Release& release) {
+  std::set<int> ports(release.ports.begin(), release.ports.end());
+  auto deadline = std::chrono::steady_clock::now() + app.drain_timeout;
+  int open = 0;
+  for (;;) {
+    open = TRY(engine.count_connections(ports));
+    if (open == 0 || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(engine.drain_poll);
+  }
+  TRY(stop_release_containers(engine, release, app.stop_timeout));
+  return open;
+}
+
+}  // namespace cutover

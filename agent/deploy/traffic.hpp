@@ -1,0 +1,21 @@
+#pragma once
+// Moving nginx traffic to a release (SPEC section 3 step 6) and draining the
+// release it leaves (step 7).
+#include <string>
+
+#include "core/release.hpp"
+#include "deploy/engine.hpp"
+
+namespace cutover {
+
+// Renders the app's file for release, installs it if `nginx -t` accepts the
+// whole config, reloads gracefully and confirms the marker answers release's
+// id. On any failure nginx is put back on the file it had.
+Status route_to_release(Engine& engine, const AppConfig& app, const Release& release);
+
+// Waits until nginx holds no connection to the release's ports, or
+// drain_timeout; then stops its containers with stop_timeout.
+// Returns how many connections were still open when the wait ended.
+Result<int> drain_and_stop(Engine& engine, const AppConfig& app, const Release& release);
+
+}  // namespace cutover

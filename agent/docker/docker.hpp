@@ -1,0 +1,77 @@
+#pragma once
+// The Docker Engine API as cutover needs it. An abstract interface so the
+// deploy engine can be unit-tested with a fake; engine_client.cpp speaks to
+// the real dockerd.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config.hpp"
+#include "util/result.hpp"
+
+namespace cutover {
+
+using Labels = std::map<std::string, std::string>;
+// Receives the build context (a tar stream) chunk by chunk.
+using ChunkSink = std::function<Status(std::string_view chunk)>;
+// Writes the whole build context into the sink it is given.
+using ContextProducer = std::function<Status(const ChunkSink& sink)>;
+// Receives build output, one line (without newline) at a time.
+using LineSink = std::function<void(std::string_view line)>;
+
+struct BuildRequest {
+  std::string tag;  // cutover/<app>:<sha12>
+  Labels labels;
+  std::string dockerfile = "Dockerfile";  // path inside the context
+  std::map<std::string, std::string> args;
+  std::string target;
+};
+
+struct ContainerSpec {
+  std::string name;
+  std::string image;
+  Labels labels;
+  std::vector<std::string> env;  // "KEY=value"
+  std::vector<std::string> cmd;  // empty: the image's CMD
+  int container_port = 0;
+  int host_port = 0;  // published on 127.0.0.1 only
+  std::vector<std::string> binds;
+};
+
+struct ContainerInfo {
+  std::string id;
+  std::string name;   // without the leading slash
+  std::string state;  // created|running|exited|...
+  Labels labels;
+};
+
+class Docker {
+ public:
+  virtual ~Docker() = default;
+  virtual Result<bool> image_exists(const std::string& tag) = 0;
+  // Builds with the layer cache and never pulls; log lines go to on_line.
+  virtual Status build(const BuildRequest& request, const ContextProducer& context,
+                       const LineSink& on_line) = 0;
+  // Created with Init, restart policy unless-stopped, never pulled.
+  virtual Result<std::string> create_container(const ContainerSpec& spec) = 0;
+  virtual Status start_container(const std::string& id) = 0;
+  // SIGTERM, then SIGKILL after timeout. Stopping a stopped container is ok.
+  virtual Status stop_container(const std::string& id, Millis timeout) = 0;
+  // Removing a missing container is ok.
+  virtual Status remove_container(const std::string& id) = 0;
+  // All containers (running or not) carrying every label in filter
+  // (an empty value matches any value of that label).
+  virtual Result<std::vector<ContainerInfo>> list_containers(const Labels& filter) = 0;
+  virtual Result<std::string> container_logs(const std::string& id, int tail_lines) = 0;
+  // Removing a missing image is ok.
+  virtual Status remove_image(const std::string& tag) = 0;
+};
+
+// endpoint: "unix:///var/run/docker.sock". Negotiates the API version with
+// the daemon; fails with an error naming the socket when it does not answer.
+Result<std::unique_ptr<Docker>> connect_docker(const std::string& endpoint);
+
+}  // namespace cutover

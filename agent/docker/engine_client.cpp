@@ -1,0 +1,231 @@
+// The Docker interface over the Engine API on dockerd's unix socket.
+#include <chrono>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "docker/api_version.hpp"
+#include "docker/build_output.hpp"
+#include "docker/context_upload.hpp"
+#include "docker/docker.hpp"
+#include "docker/engine_json.hpp"
+#include "docker/log_frames.hpp"
+#include "docker/url_escape.hpp"
+#include "util/http.hpp"
+
+namespace cutover {
+namespace {
+
+constexpr std::string_view kUnixScheme = "unix://";
+// dockerd's answers come quickly except under heavy load; a minute means it is stuck.
+constexpr Millis kCallTimeout{60'000};
+constexpr Millis kVersionTimeout{10'000};
+// dockerd answers a stop only once the container has exited, which may take
+// the whole grace period; the margin covers the SIGKILL and the bookkeeping.
+constexpr Millis kStopMargin{30'000};
+// How much of the build context may wait between its producer and the upload.
+constexpr std::size_t kContextBufferBytes = std::size_t{4} << 20;
+
+Result<std::string> unix_socket_of(const std::string& endpoint) {
+  if (!endpoint.starts_with(kUnixScheme)) {
+    return fail(fmt::format("docker endpoint {}: only unix:// docker endpoints are supported for now", endpoint));
+  }
+  std::string path = endpoint.substr(kUnixScheme.size());
+  if (!path.starts_with('/')) {
+    return fail(fmt::format("docker endpoint {}: expected an absolute socket path, as in unix:///var/run/docker.sock",
+                            endpoint));
+  }
+  return path;
+}
+
+long whole_seconds_rounded_up(Millis duration) {
+  return static_cast<long>(std::chrono::ceil<std::chrono::seconds>(duration).count());
+}
+
+std::string json_text(const std::map<std::string, std::string>& values) { return nlohmann::json(values).dump(); }
+
+std::string build_path(const BuildRequest& request) {
+  // version=1 asks for the classic builder: BuildKit would need a session
+  // stream that cutover does not implement.
+  std::string path = fmt::format(
+      "/build?t={}&dockerfile={}&buildargs={}&labels={}&rm=1&forcerm=1&pull=0&version=1", url_escape(request.tag),
+      url_escape(request.dockerfile), url_escape(json_text(request.args)), url_escape(json_text(request.labels)));
+  if (!request.target.empty()) path += fmt::format("&target={}", url_escape(request.target));
+  return path;
+}
+
+class EngineClient final : public Docker {
+ public:
+  EngineClient(std::string socket_path, const std::string& api_version)
+      : socket_path_(std::move(socket_path)), base_url_(fmt::format("http://localhost/v{}", api_version)) {}
+
+  Result<bool> image_exists(const std::string& tag) override {
+    const std::string what = fmt::format("docker image inspect {}", tag);
+    const auto answer = TRY(call(what, "GET", fmt::format("/images/{}/json", url_escape(tag))));
+    if (answer.status == 200) return true;
+    if (answer.status == 404) return false;
+    return fail(fmt::format("{}: {}", what, answer_message(answer)));
+  }
+
+  Status build(const BuildRequest& request, const ContextProducer& context, const LineSink& on_line) override {
+    const std::string what = fmt::format("docker build {}", request.tag);
+    BuildOutput output(on_line);
+    ContextUpload upload(context, kContextBufferBytes);
+    // No overall time limit: a build takes as long as the Dockerfile says.
+    HttpRequest http = make_request("POST", build_path(request), Millis{0});
+    http.headers.emplace_back("Content-Type", "application/x-tar");
+    http.read_body = [&upload](char* buf, std::size_t size) { return upload.read(buf, size); };
+    http.on_data = [&output](std::string_view chunk) {
+      output.feed(chunk);
+      return true;
+    };
+    const auto answer = http_request(http);
+    const Status produced = upload.finish();
+    output.finish();
+    if (!produced) return fail(fmt::format("{}: producing the build context failed: {}", what, produced.error().message));
+    if (!answer) return fail(fmt::format("{}: {}; is dockerd running and responsive?", what, answer.error().message));
+    return build_outcome(what, answer->status, output);
+  }
+
+  Result<std::string> create_container(const ContainerSpec& spec) override {
+    const std::string what = fmt::format("docker create {}", spec.name);
+    const auto answer = TRY(call(what, "POST", fmt::format("/containers/create?name={}", url_escape(spec.name)),
+                                 container_create_body(spec)));
+    if (answer.status == 201) {
+      auto id = parse_created_id(answer.body);
+      if (!id) return fail(fmt::format("{}: {}", what, id.error().message));
+      return id;
+    }
+    if (answer.status == 404) {
+      return fail(fmt::format(
+          "{}: image {} is not on this host ({}); cutover never pulls images: build the release again or load the "
+          "image with docker load",
+          what, spec.image, answer_message(answer)));
+    }
+    if (answer.status == 409) {
+      return fail(fmt::format("{}: a container named {} already exists ({}); remove it with docker rm -f {}", what,
+                              spec.name, answer_message(answer), spec.name));
+    }
+    return fail(fmt::format("{}: {}", what, answer_message(answer)));
+  }
+
+  Status start_container(const std::string& id) override {
+    const std::string what = fmt::format("docker start {}", id);
+    const auto answer = TRY(call(what, "POST", fmt::format("/containers/{}/start", url_escape(id))));
+    // 304: already running, which is what was asked for.
+    if (answer.status == 204 || answer.status == 304) return {};
+    return fail(fmt::format("{}: {}{}", what, answer_message(answer), missing_container_hint(answer)));
+  }
+
+  Status stop_container(const std::string& id, Millis timeout) override {
+    const std::string what = fmt::format("docker stop {}", id);
+    const auto answer = TRY(call(what, "POST",
+                                 fmt::format("/containers/{}/stop?t={}", url_escape(id), whole_seconds_rounded_up(timeout)),
+                                 {}, timeout + kStopMargin));
+    // 304: already stopped; 404: gone. Either way it no longer runs.
+    if (answer.status == 204 || answer.status == 304 || answer.status == 404) return {};
+    return fail(fmt::format("{}: {}", what, answer_message(answer)));
+  }
+
+  Status remove_container(const std::string& id) override {
+    const std::string what = fmt::format("docker rm {}", id);
+    const auto answer = TRY(call(what, "DELETE", fmt::format("/containers/{}?force=1&v=1", url_escape(id))));
+    if (answer.status == 204 || answer.status == 404) return {};
+    return fail(fmt::format("{}: {}; retry, or remove it with docker rm -f {}", what, answer_message(answer), id));
+  }
+
+  Result<std::vector<ContainerInfo>> list_containers(const Labels& filter) override {
+    const std::string what = fmt::format("docker ps --filter {}", label_filters(filter));
+    const auto answer =
+        TRY(call(what, "GET", fmt::format("/containers/json?all=1&filters={}", url_escape(label_filters(filter)))));
+    if (answer.status != 200) return fail(fmt::format("{}: {}", what, answer_message(answer)));
+    auto containers = parse_container_list(answer.body);
+    if (!containers) return fail(fmt::format("{}: {}", what, containers.error().message));
+    return containers;
+  }
+
+  Result<std::string> container_logs(const std::string& id, int tail_lines) override {
+    const std::string what = fmt::format("docker logs {}", id);
+    const std::string tail = tail_lines > 0 ? std::to_string(tail_lines) : "all";
+    const auto answer =
+        TRY(call(what, "GET", fmt::format("/containers/{}/logs?stdout=1&stderr=1&tail={}", url_escape(id), tail)));
+    if (answer.status != 200) {
+      return fail(fmt::format("{}: {}{}", what, answer_message(answer), missing_container_hint(answer)));
+    }
+    return demultiplex_logs(answer.body);
+  }
+
+  Status remove_image(const std::string& tag) override {
+    const std::string what = fmt::format("docker rmi {}", tag);
+    // Not forced: with force=1 dockerd silently untags an image that a
+    // running container uses. Unforced, it answers 409 for any container
+    // still using it, which is the mistake worth reporting.
+    const auto answer = TRY(call(what, "DELETE", fmt::format("/images/{}", url_escape(tag))));
+    if (answer.status == 200 || answer.status == 404) return {};
+    if (answer.status == 409) {
+      return fail(fmt::format("{}: {}; stop and remove the containers that use it first", what, answer_message(answer)));
+    }
+    return fail(fmt::format("{}: {}", what, answer_message(answer)));
+  }
+
+ private:
+  HttpRequest make_request(std::string method, const std::string& path, Millis timeout) const {
+    HttpRequest request;
+    request.method = std::move(method);
+    request.url = base_url_ + path;
+    request.unix_socket = socket_path_;
+    request.timeout = timeout;
+    return request;
+  }
+
+  // One exchange with dockerd; what names the operation for the error.
+  Result<HttpResponse> call(const std::string& what, std::string method, const std::string& path,
+                            std::string body = {}, Millis timeout = kCallTimeout) const {
+    HttpRequest request = make_request(std::move(method), path, timeout);
+    if (!body.empty()) {
+      request.headers.emplace_back("Content-Type", "application/json");
+      request.body = std::move(body);
+    }
+    auto answer = http_request(request);
+    if (!answer) return fail(fmt::format("{}: {}; is dockerd running and responsive?", what, answer.error().message));
+    return answer;
+  }
+
+  static std::string missing_container_hint(const HttpResponse& answer) {
+    return answer.status == 404 ? "; it was removed, or never created: check docker ps -a" : "";
+  }
+
+  static Status build_outcome(const std::string& what, long status, const BuildOutput& output) {
+    const std::string recent = output.recent_lines();
+    const std::string context = recent.empty() ? "" : fmt::format("; last build output: {}", recent);
+    if (output.error()) return fail(fmt::format("{}: {}{}", what, *output.error(), context));
+    if (status != 200) return fail(fmt::format("{}: dockerd answered HTTP {}{}", what, status, context));
+    return {};
+  }
+
+  std::string socket_path_;
+  std::string base_url_;  // http://localhost/v<negotiated version>; the host is ignored on a unix socket
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Docker>> connect_docker(const std::string& endpoint) {
+  const std::string socket_path = TRY(unix_socket_of(endpoint));
+  HttpRequest probe;
+  // Unversioned: the one path every daemon answers, whatever API it speaks.
+  probe.url = "http://localhost/version";
+  probe.unix_socket = socket_path;
+  probe.timeout = kVersionTimeout;
+  const auto answer = http_request(probe);
+  if (!answer || answer->status != 200) {
+    const std::string cause = answer ? answer_message(*answer) : answer.error().message;
+    return fail(fmt::format(
+        "docker: cannot reach the Docker daemon at {}: {}; is dockerd running and is the socket readable by this user?",
+        endpoint, cause));
+  }
+  const std::string version = TRY(negotiate_api_version(answer->body));
+  return std::make_unique<EngineClient>(socket_path, version);
+}
+
+}  // namespace cutover

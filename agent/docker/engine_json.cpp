@@ -1,0 +1,88 @@
+#include "docker/engine_json.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "docker/json_text.hpp"
+
+namespace cutover {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxQuotedBody = 300;
+
+void publish_port(json& body, const ContainerSpec& spec) {
+  const std::string port = fmt::format("{}/tcp", spec.container_port);
+  body["ExposedPorts"] = {{port, json::object()}};
+  // 127.0.0.1 only: apps are reached through nginx, never directly from outside.
+  const json binding = {{"HostIp", "127.0.0.1"}, {"HostPort", std::to_string(spec.host_port)}};
+  body["HostConfig"]["PortBindings"] = {{port, json::array({binding})}};
+}
+
+Labels labels_of(const json& container) {
+  Labels labels;
+  const auto found = container.find("Labels");
+  if (found == container.end() || !found->is_object()) return labels;
+  for (const auto& [key, value] : found->items()) {
+    if (value.is_string()) labels[key] = value.get<std::string>();
+  }
+  return labels;
+}
+
+std::string first_name(const json& container) {
+  const auto names = container.find("Names");
+  if (names == container.end() || !names->is_array() || names->empty() || !names->front().is_string()) return {};
+  std::string name = names->front().get<std::string>();
+  if (name.starts_with('/')) name.erase(0, 1);
+  return name;
+}
+
+}  // namespace
+
+std::string container_create_body(const ContainerSpec& spec) {
+  json body = {
+      {"Image", spec.image},
+      {"Labels", json(spec.labels)},
+      {"Env", json(spec.env)},
+      {"HostConfig",
+       {{"Init", true}, {"RestartPolicy", {{"Name", "unless-stopped"}}}, {"Binds", json(spec.binds)}}},
+  };
+  if (!spec.cmd.empty()) body["Cmd"] = spec.cmd;
+  if (spec.container_port > 0) publish_port(body, spec);
+  return body.dump();
+}
+
+std::string label_filters(const Labels& filter) {
+  json labels = json::array();
+  for (const auto& [key, value] : filter) labels.push_back(value.empty() ? key : fmt::format("{}={}", key, value));
+  return json{{"label", labels}}.dump();
+}
+
+Result<std::vector<ContainerInfo>> parse_container_list(std::string_view body) {
+  const auto list = json::parse(body, nullptr, false);
+  if (!list.is_array()) return fail(fmt::format("unexpected container list from dockerd: {:.{}}", body, kMaxQuotedBody));
+  std::vector<ContainerInfo> containers;
+  for (const auto& container : list) {
+    containers.push_back(ContainerInfo{.id = text_at(container, "Id"),
+                                       .name = first_name(container),
+                                       .state = text_at(container, "State"),
+                                       .labels = labels_of(container)});
+  }
+  return containers;
+}
+
+Result<std::string> parse_created_id(std::string_view body) {
+  std::string id = text_at(json::parse(body, nullptr, false), "Id");
+  if (id.empty()) return fail(fmt::format("dockerd created a container but named no Id: {:.{}}", body, kMaxQuotedBody));
+  return id;
+}
+
+std::string answer_message(const HttpResponse& response) {
+  std::string message = text_at(json::parse(response.body, nullptr, false), "message");
+  if (message.empty()) message = response.body.substr(0, kMaxQuotedBody);
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
+  return fmt::format("dockerd answered HTTP {}: {}", response.status, message);
+}
+
+}  // namespace cutover

@@ -1,0 +1,75 @@
+#include "git/fetch.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <optional>
+
+#include "git/credentials.hpp"
+#include "git/libgit2.hpp"
+#include "git/remote_url.hpp"
+
+namespace cutover {
+namespace {
+
+Status check_branch_name(const std::string& branch) {
+  int valid = 0;
+  const std::string ref = "refs/heads/" + branch;
+  // A leading "-" would read as an option to any git command it reaches.
+  if (branch.empty() || branch.front() == '-' || branch.find("..") != std::string::npos ||
+      git_reference_name_is_valid(&valid, ref.c_str()) != 0 || valid == 0) {
+    return fail(fmt::format("\"{}\" is not a valid git branch name; use a name such as main or "
+                            "release/1.2",
+                            branch));
+  }
+  return {};
+}
+
+// The tip the server advertised for ref during the last connection, if any.
+std::optional<git_oid> advertised(git_remote* remote, const std::string& ref) {
+  const git_remote_head** heads = nullptr;
+  size_t count = 0;
+  if (git_remote_ls(&heads, &count, remote) != 0) return std::nullopt;
+  for (size_t i = 0; i < count; ++i) {
+    if (ref == heads[i]->name) return heads[i]->oid;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::string> fetch_origin_branch(git_remote* origin, const AuthSpec& auth,
+                                        const std::string& branch) {
+  TRY(check_branch_name(branch));
+  const std::string url = git_remote_url(origin);
+  const std::string shown_url = redact(url, url);
+  Credentials credentials(auth);
+  git_fetch_options options;
+  git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION);
+  credentials.attach(options.callbacks);
+  // Honour http(s)_proxy and git's http.proxy, as the git CLI would.
+  options.proxy_opts.type = GIT_PROXY_AUTO;
+  // Tags come through the explicit, forced refspec below instead.
+  options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+  options.update_fetchhead = 0;
+
+  const std::string ref = "refs/heads/" + branch;
+  std::string branch_spec = fmt::format("+{0}:{0}", ref);
+  std::string tags_spec = "+refs/tags/*:refs/tags/*";
+  std::array<char*, 2> specs{branch_spec.data(), tags_spec.data()};
+  const git_strarray refspecs{specs.data(), specs.size()};
+  if (git_remote_fetch(origin, &refspecs, &options, "cutover: fetch") != 0) {
+    return fail(fmt::format("git fetch {} branch {}: {}; check the repo URL and credentials",
+                            shown_url, branch, redact(last_git_error(), url)));
+  }
+  // A branch deleted upstream would otherwise leave its old tip in the mirror.
+  const std::optional<git_oid> tip = advertised(origin, ref);
+  if (!tip) {
+    return fail(fmt::format("branch {} not found on {}; check the branch name and that it "
+                            "has been pushed",
+                            branch, shown_url));
+  }
+  return to_hex(*tip);
+}
+
+}  // namespace cutover

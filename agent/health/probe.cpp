@@ -1,0 +1,55 @@
+#include "health/probe.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "util/duration.hpp"
+#include "util/http.hpp"
+
+namespace cutover {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One GET; "" when it answered 2xx, else what went wrong.
+std::string probe_once(const HttpRequest& request) {
+  auto answer = http_request(request);
+  if (!answer) return answer.error().message;
+  if (answer->status >= 200 && answer->status < 300) return "";
+  return fmt::format("got HTTP {}", answer->status);
+}
+
+}  // namespace
+
+Status wait_healthy(int host_port, const HealthSpec& health, const LivenessCheck& container_gone) {
+  HttpRequest request;
+  request.url = fmt::format("http://127.0.0.1:{}{}", host_port, health.path);
+  request.timeout = health.timeout;
+  request.connect_timeout = health.timeout;
+
+  std::this_thread::sleep_for(health.start_period);
+  auto deadline = Clock::now() + health.deploy_timeout;
+  int consecutive = 0;
+  int failures = 0;
+  std::string last_problem;
+  for (;;) {
+    auto problem = probe_once(request);
+    if (problem.empty()) {
+      if (++consecutive >= health.healthy_after) return {};
+    } else {
+      consecutive = 0;
+      ++failures;
+      last_problem = problem;
+      if (auto gone = container_gone(); !gone.empty())
+        return fail(fmt::format("health check GET {} on 127.0.0.1:{}: the container {}", health.path, host_port, gone));
+    }
+    if (Clock::now() + health.interval > deadline)
+      return fail(fmt::format("health check GET {} on 127.0.0.1:{} failed {} times in {} (last: {})", health.path,
+                              host_port, failures, format_duration(health.deploy_timeout), last_problem));
+    std::this_thread::sleep_for(health.interval);
+  }
+}
+
+}  // namespace cutover

@@ -1,0 +1,263 @@
+#include "server/control_api.hpp"
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "server/json.hpp"
+#include "util/http.hpp"
+
+namespace cutover {
+namespace {
+
+namespace http = boost::beast::http;
+using json = nlohmann::json;
+
+struct Target {
+  std::vector<std::string> segments;  // "/v1/apps/web/deploy" → v1, apps, web, deploy
+  std::map<std::string, std::string> query;
+};
+
+Target parse_target(std::string_view target) {
+  Target out;
+  auto question = target.find('?');
+  std::string_view path = target.substr(0, question);
+  std::istringstream parts{std::string(path)};
+  for (std::string segment; std::getline(parts, segment, '/');)
+    if (!segment.empty()) out.segments.push_back(segment);
+  if (question == std::string_view::npos) return out;
+  std::istringstream pairs{std::string(target.substr(question + 1))};
+  for (std::string pair; std::getline(pairs, pair, '&');) {
+    auto eq = pair.find('=');
+    out.query[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
+  }
+  return out;
+}
+
+bool send_json(UnixSocket& socket, const ApiRequest& request, http::status status, const json& body) {
+  http::response<http::string_body> response{status, request.version()};
+  response.set(http::field::content_type, "application/json");
+  response.keep_alive(request.keep_alive());
+  response.body() = body.dump() + "\n";
+  response.prepare_payload();
+  boost::beast::error_code ec;
+  http::write(socket, response, ec);
+  return !ec && request.keep_alive();
+}
+
+bool send_error(UnixSocket& socket, const ApiRequest& request, http::status status, const std::string& message) {
+  return send_json(socket, request, status, {{"error", message}});
+}
+
+bool final_state(DeploymentState state) {
+  return state == DeploymentState::succeeded || state == DeploymentState::failed ||
+         state == DeploymentState::superseded;
+}
+
+class Handler {
+ public:
+  Handler(ApiContext& context, const ApiRequest& request, UnixSocket& socket)
+      : ctx_(context), request_(request), socket_(socket), target_(parse_target(request.target())) {}
+
+  bool dispatch();
+
+ private:
+  bool is(http::verb verb, std::initializer_list<std::string_view> pattern) const;
+  bool ok(const json& body, http::status status = http::status::ok) {
+    return send_json(socket_, request_, status, body);
+  }
+  bool error(http::status status, const std::string& message) { return send_error(socket_, request_, status, message); }
+  const AppConfig* app_or_null(const std::string& name);
+  json body_json() const;
+
+  bool status();
+  bool submit(DeploymentKind kind);
+  bool releases();
+  bool deployments();
+  bool deployment();
+  bool events();
+  bool reload();
+
+  ApiContext& ctx_;
+  const ApiRequest& request_;
+  UnixSocket& socket_;
+  Target target_;
+  std::shared_ptr<const Config> config_ = ctx_.config();
+};
+
+// Pattern segments "*" match anything.
+bool Handler::is(http::verb verb, std::initializer_list<std::string_view> pattern) const {
+  if (request_.method() != verb || target_.segments.size() != pattern.size()) return false;
+  std::size_t i = 0;
+  for (auto part : pattern) {
+    if (part != "*" && part != target_.segments[i]) return false;
+    ++i;
+  }
+  return true;
+}
+
+const AppConfig* Handler::app_or_null(const std::string& name) {
+  auto found = config_->apps.find(name);
+  return found == config_->apps.end() ? nullptr : &found->second;
+}
+
+json Handler::body_json() const {
+  if (request_.body().empty()) return json::object();
+  auto parsed = json::parse(request_.body(), nullptr, false);
+  return parsed.is_object() ? parsed : json::object();
+}
+
+bool Handler::dispatch() {
+  using V = http::verb;
+  if (is(V::get, {"v1", "version"})) return ok({{"version", CUTOVER_VERSION}});
+  if (is(V::get, {"v1", "status"})) return status();
+  if (is(V::post, {"v1", "apps", "*", "deploy"})) return submit(DeploymentKind::deploy);
+  if (is(V::post, {"v1", "apps", "*", "rollback"})) return submit(DeploymentKind::rollback);
+  if (is(V::get, {"v1", "apps", "*", "releases"})) return releases();
+  if (is(V::get, {"v1", "apps", "*", "deployments"})) return deployments();
+  if (is(V::get, {"v1", "deployments", "*"})) return deployment();
+  if (is(V::get, {"v1", "deployments", "*", "events"})) return events();
+  if (is(V::post, {"v1", "config", "reload"})) return reload();
+  return error(http::status::not_found,
+               fmt::format("no such endpoint: {} {}", std::string(request_.method_string()),
+                           std::string(request_.target())));
+}
+
+// A quick look at each live replica, so `cutover status` shows health now.
+json live_health(const AppConfig& app, const Release& live) {
+  json replicas = json::array();
+  for (int port : live.ports) {
+    HttpRequest probe;
+    probe.url = fmt::format("http://127.0.0.1:{}{}", port, app.health.path);
+    probe.timeout = Millis{1000};
+    probe.connect_timeout = Millis{1000};
+    auto answer = http_request(probe);
+    replicas.push_back({{"port", port},
+                        {"healthy", answer && answer->status >= 200 && answer->status < 300},
+                        {"detail", answer ? fmt::format("HTTP {}", answer->status) : answer.error().message}});
+  }
+  return replicas;
+}
+
+bool Handler::status() {
+  auto only = target_.query.find("app");
+  json apps = json::array();
+  for (const auto& [name, app] : config_->apps) {
+    if (only != target_.query.end() && only->second != name) continue;
+    auto releases = ctx_.store.releases(name);
+    if (!releases) return error(http::status::internal_server_error, releases.error().message);
+    json entry{{"name", name}, {"repo", app.repo}, {"branch", app.branch}, {"live", nullptr},
+               {"standby", json::array()}, {"deploying", ctx_.queue.busy(name)}};
+    json routes = json::array();
+    for (const auto& r : app.routes) routes.push_back({{"host", r.host}, {"path", r.path}, {"listen", r.listen}});
+    entry["routes"] = routes;
+    for (const auto& r : *releases) {
+      if (r.state == ReleaseState::live) {
+        entry["live"] = to_json(r);
+        entry["live"]["health"] = live_health(app, r);
+      } else if (r.state == ReleaseState::standby) {
+        entry["standby"].push_back(to_json(r));
+      }
+    }
+    apps.push_back(entry);
+  }
+  if (only != target_.query.end() && apps.empty())
+    return error(http::status::not_found, fmt::format("no app named {} in {}", only->second, config_->source_path));
+  return ok({{"apps", apps}});
+}
+
+bool Handler::submit(DeploymentKind kind) {
+  const auto& name = target_.segments[2];
+  if (!app_or_null(name))
+    return error(http::status::not_found,
+                 fmt::format("no app named {} in {}; see `cutover status`", name, config_->source_path));
+  auto body = body_json();
+  std::string ref = body.value(kind == DeploymentKind::deploy ? "ref" : "to", "");
+  auto queued = ctx_.queue.submit(name, kind, ref, body.value("trigger", "cli"));
+  if (!queued) return error(http::status::service_unavailable, queued.error().message);
+  return ok({{"deployment", to_json(*queued)}}, http::status::accepted);
+}
+
+bool Handler::releases() {
+  const auto& name = target_.segments[2];
+  auto releases = ctx_.store.releases(name);
+  if (!releases) return error(http::status::internal_server_error, releases.error().message);
+  if (releases->empty() && !app_or_null(name))
+    return error(http::status::not_found, fmt::format("no app named {}", name));
+  json out = json::array();
+  for (const auto& r : *releases) out.push_back(to_json(r));
+  return ok({{"releases", out}});
+}
+
+bool Handler::deployments() {
+  const auto& name = target_.segments[2];
+  int limit = std::atoi(target_.query.contains("limit") ? target_.query["limit"].c_str() : "20");
+  auto list = ctx_.store.deployments(name, limit > 0 ? limit : 20);
+  if (!list) return error(http::status::internal_server_error, list.error().message);
+  json out = json::array();
+  for (const auto& d : *list) out.push_back(to_json(d));
+  return ok({{"deployments", out}});
+}
+
+bool Handler::deployment() {
+  auto found = ctx_.store.deployment(std::atoll(target_.segments[2].c_str()));
+  if (!found) return error(http::status::internal_server_error, found.error().message);
+  if (!*found) return error(http::status::not_found, fmt::format("no deployment {}", target_.segments[2]));
+  return ok({{"deployment", to_json(**found)}});
+}
+
+// NDJSON: one event per line; with follow=1 it stays open until the
+// deployment ends, then closes with a {"deployment": ...} line.
+bool Handler::events() {
+  auto id = std::atoll(target_.segments[2].c_str());
+  bool follow = target_.query["follow"] == "1";
+  std::int64_t after = std::atoll(target_.query["after"].c_str());
+  auto first = ctx_.store.deployment(id);
+  if (!first || !*first) return error(http::status::not_found, fmt::format("no deployment {}", id));
+
+  http::response<http::empty_body> head{http::status::ok, request_.version()};
+  head.set(http::field::content_type, "application/x-ndjson");
+  head.chunked(true);
+  http::response_serializer<http::empty_body> serializer{head};
+  boost::beast::error_code ec;
+  http::write_header(socket_, serializer, ec);
+  auto write_line = [&](const json& line) {
+    std::string text = line.dump() + "\n";
+    boost::asio::write(socket_, http::make_chunk(boost::asio::buffer(text)), ec);
+    return !ec;
+  };
+  for (;;) {
+    auto generation = ctx_.events.generation();
+    auto state = ctx_.store.deployment(id);
+    for (const auto& e : ctx_.store.events_after(id, after).value_or(std::vector<Event>{})) {
+      if (!write_line(to_json(e))) return false;
+      after = e.id;
+    }
+    bool done = !state || !*state || final_state((*state)->state);
+    if (!follow || done || ctx_.stopping) {
+      if (state && *state) write_line({{"deployment", to_json(**state)}});
+      break;
+    }
+    ctx_.events.wait(generation, Millis{1000});
+  }
+  boost::asio::write(socket_, http::make_chunk_last(), ec);
+  return false;
+}
+
+bool Handler::reload() {
+  auto reloaded = ctx_.reload_config();
+  if (!reloaded) return error(http::status::bad_request, reloaded.error().message);
+  return ok({{"reloaded", true}, {"config", ctx_.config()->source_path}});
+}
+
+}  // namespace
+
+bool handle_api_request(ApiContext& context, const ApiRequest& request, UnixSocket& socket) {
+  return Handler(context, request, socket).dispatch();
+}
+
+}  // namespace cutover

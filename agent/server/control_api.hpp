@@ -1,0 +1,33 @@
+#pragma once
+// The control API served on the unix socket (SPEC section 5): HTTP/1.1 + JSON
+// under /v1/. The CLI uses nothing else.
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/beast/http.hpp>
+
+#include "deploy/event_log.hpp"
+#include "deploy/queue.hpp"
+#include "store/store.hpp"
+
+namespace cutover {
+
+struct ApiContext {
+  std::function<std::shared_ptr<const Config>()> config;
+  std::function<Status()> reload_config;
+  Store& store;
+  DeployQueue& queue;
+  EventLog& events;
+  const std::atomic<bool>& stopping;
+};
+
+using UnixSocket = boost::asio::local::stream_protocol::socket;
+using ApiRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+// Answers one request on the socket; streaming answers write until done.
+// Returns false when the connection must be closed afterwards.
+bool handle_api_request(ApiContext& context, const ApiRequest& request, UnixSocket& socket);
+
+}  // namespace cutover

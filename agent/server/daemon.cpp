@@ -1,0 +1,121 @@
+#include "server/daemon.hpp"
+
+#include <signal.h>
+#include <systemd/sd-daemon.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "config/holder.hpp"
+#include "deploy/queue.hpp"
+#include "deploy/recovery.hpp"
+#include "git/mirror_cache.hpp"
+#include "server/unix_server.hpp"
+#include "util/files.hpp"
+#include "util/logging.hpp"
+#include "util/port_probe.hpp"
+#include "util/socket_table.hpp"
+
+namespace cutover {
+namespace {
+
+sigset_t handled_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+// Blocks until SIGTERM/SIGINT; SIGHUP reloads the config on the way.
+void wait_for_stop(ConfigHolder& config) {
+  sigset_t set = handled_signals();
+  for (;;) {
+    int signal = 0;
+    if (sigwait(&set, &signal) != 0) continue;
+    if (signal != SIGHUP) return;
+    sd_notify(0, "RELOADING=1");
+    if (auto reloaded = config.reload(); !reloaded)
+      spdlog::error("config reload refused, keeping the running config: {}", reloaded.error().message);
+    else
+      spdlog::info("config reloaded from {}", config.get()->source_path);
+    sd_notify(0, "READY=1");
+  }
+}
+
+}  // namespace
+
+int run_daemon(const std::string& config_path) {
+  // Signals are taken by sigwait in the main thread; every thread inherits the mask.
+  sigset_t set = handled_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  // Absolute, so SIGHUP re-reads the same file whatever the working directory.
+  auto loaded = load_config_file(std::filesystem::absolute(config_path).string());
+  if (!loaded) {
+    std::fprintf(stderr, "cutoverd: %s\n", loaded.error().message.c_str());
+    return 2;
+  }
+  setup_logging(loaded->daemon.log_level, loaded->daemon.log_format);
+  ConfigHolder config(std::move(*loaded));
+  auto cfg = config.get();
+  spdlog::info("cutoverd {} starting with {}", CUTOVER_VERSION, cfg->source_path);
+
+  if (auto made = ensure_directory(cfg->daemon.state_dir + "/git"); !made) {
+    spdlog::critical("{}", made.error().message);
+    return 1;
+  }
+  auto store = Store::open(cfg->daemon.state_dir + "/state.db");
+  if (!store) {
+    spdlog::critical("{}", store.error().message);
+    return 1;
+  }
+  auto docker = connect_docker(cfg->daemon.docker);
+  if (!docker) {
+    spdlog::critical("{}", docker.error().message);
+    return 1;
+  }
+  NginxController nginx(cfg->nginx);
+  if (auto common = nginx.ensure_common_file(); !common)
+    spdlog::error("nginx: {}", common.error().message);
+
+  EventLog events(**store);
+  MirrorCache mirrors(cfg->daemon.state_dir + "/git");
+  Engine engine{[&] { return config.get(); },
+                **store,
+                **docker,
+                nginx,
+                events,
+                [&](const AppConfig& app) { return mirrors.get(app); },
+                port_is_free_on_host,
+                count_connections_to};
+  recover(engine);
+
+  DeployQueue queue(engine);
+  std::atomic<bool> stopping{false};
+  ApiContext api{[&] { return config.get(); }, [&] { return config.reload(); }, **store, queue, events, stopping};
+  UnixServer server(api, cfg->daemon.socket, cfg->daemon.socket_group);
+  if (auto started = server.start(); !started) {
+    spdlog::critical("{}", started.error().message);
+    return 1;
+  }
+  spdlog::info("control API on {}", cfg->daemon.socket);
+  sd_notify(0, "READY=1");
+
+  wait_for_stop(config);
+  spdlog::info("stopping: waiting for running deployments to finish");
+  sd_notify(0, "STOPPING=1");
+  stopping = true;
+  events.notify();
+  server.stop();
+  queue.shutdown();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace cutover

@@ -1,0 +1,54 @@
+#pragma once
+// cutover's persistent state: releases, deployments, their events and the
+// host ports handed out. Thread-safe; every call is one short transaction.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/release.hpp"
+#include "store/sqlite.hpp"
+#include "util/result.hpp"
+
+namespace cutover {
+
+class Store {
+ public:
+  // Opens (creating and migrating) <state_dir>/state.db.
+  static Result<std::unique_ptr<Store>> open(const std::string& path);
+
+  Result<int> next_release_number(const std::string& app);
+  Status put_release(const Release& release);  // insert or replace; ports are kept separately
+  Result<std::optional<Release>> release(const std::string& app, int number);
+  Result<std::vector<Release>> releases(const std::string& app);  // newest first
+  Result<std::vector<std::string>> apps_with_releases();
+  Status set_release_state(const std::string& app, int number, ReleaseState state);
+  Status mark_live(const std::string& app, int number, TimestampMs since);
+
+  Result<std::int64_t> insert_deployment(const Deployment& deployment);
+  Status update_deployment(const Deployment& deployment);
+  Result<std::optional<Deployment>> deployment(std::int64_t id);
+  Result<std::vector<Deployment>> deployments(const std::string& app, int limit);  // newest first
+  Result<std::vector<Deployment>> unfinished_deployments();
+
+  Result<std::int64_t> append_event(const Event& event);
+  Result<std::vector<Event>> events_after(std::int64_t deployment_id, std::int64_t after_id);
+
+  Status reserve_ports(const std::string& app, int release, const std::vector<int>& ports);
+  Status free_ports(const std::string& app, int release);
+  Result<std::set<int>> reserved_ports();
+
+ private:
+  explicit Store(SqliteDb db) : db_(std::move(db)) {}
+  Status migrate();
+  Result<std::vector<int>> ports_of(const std::string& app, int release);
+  Result<std::vector<Deployment>> select_deployments(const std::string& where, const std::vector<SqlValue>& binds);
+
+  std::recursive_mutex mutex_;
+  SqliteDb db_;
+};
+
+}  // namespace cutover

@@ -1,0 +1,91 @@
+"""Bad input gets a clear error that names the place and touches nothing live:
+invalid config, an unreachable daemon, an unreachable Docker."""
+import os
+import subprocess
+import tempfile
+import textwrap
+import unittest
+
+from harness import CUTOVER, CUTOVERD, run
+
+VALID_HEAD = """\
+daemon:
+  state_dir: /tmp/cutover-bad-input-state
+apps:
+  web:
+    repo: /srv/web.git
+"""
+
+
+class BadConfig(unittest.TestCase):
+    def check(self, text):
+        with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as f:
+            f.write(textwrap.dedent(text))
+        self.addCleanup(os.unlink, f.name)
+        proc = run([CUTOVER, "config", "check", f.name], check=False)
+        return f.name, proc
+
+    def assert_rejected(self, text, where, *words):
+        path, proc = self.check(text)
+        self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        self.assertIn(f"{path}:{where}", proc.stderr)
+        for word in words:
+            self.assertIn(word, proc.stderr)
+        return path
+
+    def test_valid_config_passes(self):
+        path, proc = self.check(VALID_HEAD)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("valid", proc.stdout)
+
+    def test_unknown_key(self):
+        self.assert_rejected(VALID_HEAD + "    colour: blue\n", "5:5", "colour")
+
+    def test_wrong_type(self):
+        self.assert_rejected(VALID_HEAD + "    replicas: [1, 2]\n", "5:15", "replicas")
+
+    def test_bad_duration(self):
+        self.assert_rejected(VALID_HEAD + "    drain_timeout: 30 seconds\n", "5:20", "drain_timeout")
+
+    def test_bad_app_name(self):
+        self.assert_rejected("apps:\n  Web_1:\n    repo: /srv/web.git\n", "2:3", "Web_1")
+
+    def test_daemon_refuses_invalid_config(self):
+        path = self.assert_rejected(VALID_HEAD + "    colour: blue\n", "5:5")
+        proc = run([CUTOVERD, "--config", path], check=False, timeout=30)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(f"{path}:5:5", proc.stderr)
+
+
+class Unreachable(unittest.TestCase):
+    def test_daemon_unreachable_exit_3(self):
+        socket_path = "/tmp/cutover-no-such-daemon.sock"
+        proc = run([CUTOVER, "--socket", socket_path, "status"], check=False)
+        self.assertEqual(proc.returncode, 3)
+        self.assertIn(socket_path, proc.stderr)
+        self.assertIn("is cutoverd running", proc.stderr)
+
+    def test_socket_from_environment(self):
+        env = dict(os.environ, CUTOVER_SOCKET="/tmp/cutover-env-socket.sock")
+        proc = run([CUTOVER, "version"], check=False, env=env)
+        self.assertEqual(proc.returncode, 3)
+        self.assertIn("/tmp/cutover-env-socket.sock", proc.stderr)
+
+    def test_usage_error_exit_2(self):
+        self.assertEqual(run([CUTOVER, "deploy"], check=False).returncode, 2)
+        self.assertEqual(run([CUTOVER, "no-such-command"], check=False).returncode, 2)
+
+    def test_docker_unreachable_names_the_socket(self):
+        with tempfile.TemporaryDirectory() as root:
+            config = os.path.join(root, "cutover.yml")
+            with open(config, "w") as f:
+                f.write(f"daemon:\n  state_dir: {root}/state\n  socket: {root}/c.sock\n"
+                        f"  docker: unix://{root}/no-docker.sock\n")
+            proc = subprocess.run([CUTOVERD, "--config", config], capture_output=True, text=True, timeout=30)
+            self.assertEqual(proc.returncode, 1)
+            self.assertIn(f"unix://{root}/no-docker.sock", proc.stderr)
+            self.assertFalse(os.path.exists(f"{root}/c.sock"), "nothing should be served without Docker")
+
+
+if __name__ == "__main__":
+    unittest.main()
