@@ -79,8 +79,9 @@ Status Deployer::build(Deployment& d, const AppConfig& app, const Release& relea
       return {};
     }
     auto mirror = TRY(engine_.open_mirror(app));
-    BuildRequest request{release.image, release_labels(release), app.build.dockerfile, app.build.args,
-                         app.build.target};
+    // An image belongs to a commit, not to a release: later releases of the same SHA reuse it.
+    Labels labels{{"cutover.app", app.name}, {"cutover.sha", release.sha}};
+    BuildRequest request{release.image, labels, app.build.dockerfile, app.build.args, app.build.target};
     auto context = [&](const ChunkSink& sink) { return mirror->write_context_tar(release.sha, app.build.context, sink); };
     auto output = [&](std::string_view line) { engine_.events.emit(d.id, "build", "output", std::string(line)); };
     return engine_.docker.build(request, context, output);

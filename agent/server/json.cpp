@@ -25,7 +25,7 @@ nlohmann::json to_json(const Deployment& d) {
 }
 
 nlohmann::json to_json(const Event& e) {
-  return {{"id", e.id},     {"deployment", e.deployment_id}, {"at", e.at},          {"step", e.step},
+  return {{"id", e.id},     {"deployment_id", e.deployment_id}, {"at", e.at},          {"step", e.step},
           {"kind", e.kind}, {"message", e.message},         {"duration_ms", e.duration_ms}};
 }
 

@@ -134,8 +134,8 @@ class Daemon:
         self.log_path = os.path.join(env.root, "cutoverd.log")
 
     def start(self, wait=True):
-        log = open(self.log_path, "a")
-        self.proc = subprocess.Popen([CUTOVERD, "--config", self.env.config_path], stdout=log, stderr=log)
+        with open(self.log_path, "a") as log:
+            self.proc = subprocess.Popen([CUTOVERD, "--config", self.env.config_path], stdout=log, stderr=log)
         if wait:
             deadline = time.time() + 60
             while time.time() < deadline:
@@ -185,7 +185,6 @@ class Env:
 daemon:
   state_dir: {self.root}/state
   socket: {self.socket}
-  socket_group: ""
   log_level: debug
 nginx:
   main_config: {self.nginx.main_config}

@@ -39,22 +39,22 @@ class BadConfig(unittest.TestCase):
         self.assertIn("valid", proc.stdout)
 
     def test_unknown_key(self):
-        self.assert_rejected(VALID_HEAD + "    colour: blue\n", "5:5", "colour")
+        self.assert_rejected(VALID_HEAD + "    colour: blue\n", "6:5", "colour")
 
     def test_wrong_type(self):
-        self.assert_rejected(VALID_HEAD + "    replicas: [1, 2]\n", "5:15", "replicas")
+        self.assert_rejected(VALID_HEAD + "    replicas: [1, 2]\n", "6:15", "replicas")
 
     def test_bad_duration(self):
-        self.assert_rejected(VALID_HEAD + "    drain_timeout: 30 seconds\n", "5:20", "drain_timeout")
+        self.assert_rejected(VALID_HEAD + "    drain_timeout: 30 seconds\n", "6:20", "drain_timeout")
 
     def test_bad_app_name(self):
         self.assert_rejected("apps:\n  Web_1:\n    repo: /srv/web.git\n", "2:3", "Web_1")
 
     def test_daemon_refuses_invalid_config(self):
-        path = self.assert_rejected(VALID_HEAD + "    colour: blue\n", "5:5")
+        path = self.assert_rejected(VALID_HEAD + "    colour: blue\n", "6:5")
         proc = run([CUTOVERD, "--config", path], check=False, timeout=30)
         self.assertEqual(proc.returncode, 2)
-        self.assertIn(f"{path}:5:5", proc.stderr)
+        self.assertIn(f"{path}:6:5", proc.stderr)
 
 
 class Unreachable(unittest.TestCase):
