@@ -167,7 +167,8 @@ class Daemon:
 class Env:
     """One test's world: nginx, cutoverd, a config with one app, a repo."""
 
-    def __init__(self, test_name, replicas=1, drain_timeout="20s", health=None, retain=5, extra_app=""):
+    def __init__(self, test_name, replicas=1, drain_timeout="20s", health=None, retain=5, extra_app="",
+                 log_format="text", app_extra=""):
         ensure_base_image()
         self.root = tempfile.mkdtemp(prefix=f"cutover-{test_name}-")
         self.app = f"it-{test_name}-{random.randrange(16**6):06x}"
@@ -186,6 +187,7 @@ daemon:
   state_dir: {self.root}/state
   socket: {self.socket}
   log_level: debug
+  log_format: {log_format}
 nginx:
   main_config: {self.nginx.main_config}
   sites_dir: {self.nginx.prefix}/sites
@@ -203,7 +205,7 @@ apps:
     drain_timeout: {drain_timeout}
     stop_timeout: 5s
     retain: {retain}
-{extra_app}""")
+{app_extra}{extra_app}""")
         self.daemon = Daemon(self)
 
     # --- talking to cutoverd -------------------------------------------------
