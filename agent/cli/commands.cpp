@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "config/load.hpp"
+#include "nginx/include_check.hpp"
 
 namespace cutover {
 namespace {
@@ -166,6 +167,12 @@ int cmd_config_check(const CliOptions& options, const std::string& file) {
   if (!config) {
     if (options.json) print_json({{"valid", false}, {"error", config.error().message}});
     fmt::print(stderr, "cutover: {}\n", config.error().message);
+    return kExitUsage;
+  }
+  // A config that nginx would never read is as wrong as a bad key.
+  if (auto included = check_sites_included(config->nginx); !included) {
+    if (options.json) print_json({{"valid", false}, {"error", included.error().message}});
+    fmt::print(stderr, "cutover: {}\n", included.error().message);
     return kExitUsage;
   }
   if (options.json) return print_json({{"valid", true}, {"file", file}, {"apps", config->apps.size()}}), kExitOk;

@@ -14,6 +14,7 @@
 #include "deploy/queue.hpp"
 #include "deploy/recovery.hpp"
 #include "git/mirror_cache.hpp"
+#include "nginx/include_check.hpp"
 #include "server/unix_server.hpp"
 #include "util/files.hpp"
 #include "util/logging.hpp"
@@ -81,6 +82,8 @@ int run_daemon(const std::string& config_path) {
     return 1;
   }
   NginxController nginx(cfg->nginx);
+  if (auto included = check_sites_included(cfg->nginx); !included)
+    spdlog::warn("{}; switches will fail their confirmation until it does", included.error().message);
   if (auto common = nginx.ensure_common_file(); !common)
     spdlog::error("nginx: {}", common.error().message);
 

@@ -50,6 +50,14 @@ class BadConfig(unittest.TestCase):
     def test_bad_app_name(self):
         self.assert_rejected("apps:\n  Web_1:\n    repo: /srv/web.git\n", "2:3", "Web_1")
 
+    def test_nginx_main_config_without_cutover_include(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as conf:
+            conf.write("events {}\nhttp {\n    include /elsewhere/*.conf;\n}\n")
+        self.addCleanup(os.unlink, conf.name)
+        path, proc = self.check(VALID_HEAD + f"nginx:\n  main_config: {conf.name}\n  sites_dir: /srv/sites\n")
+        self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        self.assertIn("include /srv/sites/cutover-*.conf;", proc.stderr)
+
     def test_daemon_refuses_invalid_config(self):
         path = self.assert_rejected(VALID_HEAD + "    colour: blue\n", "6:5")
         proc = run([CUTOVERD, "--config", path], check=False, timeout=30)

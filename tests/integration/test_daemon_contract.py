@@ -3,7 +3,9 @@ winning, a 0660 control socket, JSON logs, and secrets that never leave the
 container (SPEC sections 3, 5, 6)."""
 import json
 import os
+import signal
 import stat
+import time
 
 from harness import IntegrationTest, wait_for
 
@@ -84,6 +86,40 @@ class SecretsStayInside(IntegrationTest):
                  json.dumps(env.releases()), env.cli("logs", str(deployment)).stdout]
         for text in shown:
             self.assertNotIn(self.SECRET, text)
+
+
+
+
+class ConfigReload(IntegrationTest):
+    def test_reload_applies_valid_and_keeps_running_on_invalid(self):
+        env = self.env
+        env.repo.commit_version("v1")
+        env.daemon.start()
+        env.deploy()
+        with open(env.config_path) as f:
+            original = f.read()
+        with open(env.config_path, "w") as f:
+            f.write(original.replace("replicas: 1", "replicas: 2"))
+        env.cli("config", "reload")
+        env.repo.commit_version("v2")
+        env.deploy()
+        self.assertEqual(len(env.status()["live"]["ports"]), 2)
+
+        with open(env.config_path, "w") as f:
+            f.write(original.replace("replicas: 1", "replicas: 2") + "    colour: blue\n")
+        refused = env.cli("config", "reload", check=False)
+        self.assertEqual(refused.returncode, 2, refused.stderr)
+        self.assertIn(f"{env.config_path}:", refused.stderr)
+        self.assertIn("colour", refused.stderr)
+        env.daemon.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        self.assertIsNone(env.daemon.proc.poll(), "cutoverd died on an invalid config")
+        self.assertIn("config reload refused", env.daemon.log())
+        # The last good config is still in force.
+        env.repo.commit_version("v3")
+        env.deploy()
+        self.assertEqual(len(env.status()["live"]["ports"]), 2)
+        self.assertEqual(env.served_version(), "v3")
 
 
 if __name__ == "__main__":
