@@ -22,6 +22,8 @@ struct Args {
 int main(int argc, char** argv) {
   CLI::App cli{"cutover: deploy, roll back and inspect apps run by cutoverd"};
   cli.require_subcommand(1);
+  // `cutover status --json` works as well as `cutover --json status`.
+  cli.fallthrough();
   Args a;
   cli.add_option("--socket", a.socket, "control socket of cutoverd (else $CUTOVER_SOCKET)");
   cli.add_flag("--json", a.options.json, "print JSON instead of text");

@@ -11,7 +11,14 @@ int main(int argc, char** argv) {
   bool show_version = false;
   cli.add_option("-c,--config", config_path, "path to cutover.yml");
   cli.add_flag("--version", show_version, "print the version and exit");
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    cli.exit(e);
+    return 2;  // usage error, as for every cutover command
+  }
   if (show_version) {
     std::printf("cutoverd %s\n", CUTOVER_VERSION);
     return 0;

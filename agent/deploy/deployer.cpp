@@ -1,6 +1,7 @@
 #include "deploy/deployer.hpp"
 
 #include <future>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -79,9 +80,10 @@ Status Deployer::build(Deployment& d, const AppConfig& app, const Release& relea
       return {};
     }
     auto mirror = TRY(engine_.open_mirror(app));
-    // An image belongs to a commit, not to a release: later releases of the same SHA reuse it.
-    Labels labels{{"cutover.app", app.name}, {"cutover.sha", release.sha}};
-    BuildRequest request{release.image, labels, app.build.dockerfile, app.build.args, app.build.target};
+    // Labels come last in the build, so the Dockerfile's layers stay cached;
+    // cutover.release names the release that built it (later releases of the same SHA reuse it).
+    BuildRequest request{release.image, release_labels(release), app.build.dockerfile, app.build.args,
+                         app.build.target};
     auto context = [&](const ChunkSink& sink) { return mirror->write_context_tar(release.sha, app.build.context, sink); };
     auto output = [&](std::string_view line) { engine_.events.emit(d.id, "build", "output", std::string(line)); };
     return engine_.docker.build(request, context, output);
@@ -160,6 +162,9 @@ Status Deployer::start_and_check(Deployment& d, const AppConfig& app, Release& r
     if (static_cast<int>(release.ports.size()) != app.replicas) {
       TRY(remove_release_containers(engine_, app.name, release.number));
       TRY(engine_.store.free_ports(app.name, release.number));
+      // Apps deploy in parallel: choosing and recording ports is one step, or two pick the same port.
+      static std::mutex allocating;
+      std::lock_guard lock(allocating);
       auto taken = TRY(engine_.store.reserved_ports());
       release.ports = TRY(allocate_ports(engine_.config()->ports, taken, app.replicas, engine_.port_is_free));
       TRY(engine_.store.reserve_ports(app.name, release.number, release.ports));
@@ -207,14 +212,16 @@ Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release)
 
   set_phase(d, Phase::switching);
   StepTimer step(engine_.events, d.id, "switch", "nginx: validate, reload, confirm");
-  if (auto routed = route_to_release(engine_, app, release); !routed) {
+  auto routed = route_to_release(engine_, app, release);
+  if (!routed) {
     step.fail(routed.error().message);
     give_up(d, release);
-    return routed;
+    return fail(routed.error().message);
   }
   TRY(engine_.store.mark_live(app.name, release.number, now_ms()));
   set_phase(d, Phase::switched);
-  step.end(fmt::format("nginx serves {}", release_id(app.name, release.number)));
+  step.end(fmt::format("nginx serves {} (validated in {}ms, reloaded and confirmed in {}ms)",
+                       release_id(app.name, release.number), routed->validate_ms, routed->confirm_ms));
 
   drain_previous(d, app);
   apply_retention(engine_, app, d.id);
@@ -271,10 +278,17 @@ void apply_retention(Engine& engine, const AppConfig& app, std::int64_t deployme
   std::sort(standby.begin(), standby.end(), [](auto& a, auto& b) { return a.live_from > b.live_from; });
   for (std::size_t i = 0; i < standby.size(); ++i)
     if (static_cast<int>(i) < app.retain) images_in_use.insert(standby[i].image);
+  // A failed release's image is only a cache; drop it unless a kept release shares it.
+  for (auto& r : *releases)
+    if (r.state == ReleaseState::failed && !images_in_use.contains(r.image)) (void)engine.docker.remove_image(r.image);
   for (std::size_t i = static_cast<std::size_t>(app.retain); i < standby.size(); ++i) {
     const auto& old = standby[i];
     auto removed = remove_release_containers(engine, app.name, old.number);
-    if (removed && !images_in_use.contains(old.image)) removed = engine.docker.remove_image(old.image);
+    // `docker rmi` refuses while any container uses the image: one shared with an
+    // older release still to be removed here goes with that one.
+    bool shared_later = std::any_of(standby.begin() + static_cast<std::ptrdiff_t>(i) + 1, standby.end(),
+                                    [&](const Release& r) { return r.image == old.image; });
+    if (removed && !images_in_use.contains(old.image) && !shared_later) removed = engine.docker.remove_image(old.image);
     auto note = removed ? fmt::format("removed {} (retain: {})", release_id(app.name, old.number), app.retain)
                         : fmt::format("cannot remove {}: {}", release_id(app.name, old.number), removed.error().message);
     // Recovery passes no deployment: its notes go to the daemon log only.

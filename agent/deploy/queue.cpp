@@ -69,6 +69,7 @@ void DeployQueue::shutdown() {
       dropped.finished_at = now_ms();
       dropped.error = "cutoverd stopped before this deployment ran; deploy again";
       (void)engine_.store.update_deployment(dropped);
+      engine_.events.emit(dropped.id, "queue", "fail", dropped.error);
       lane->waiting.reset();
     }
   }

@@ -54,7 +54,7 @@ bool switch_completed(Engine& engine, const Deployment& d, const AppConfig& app)
   for (int replica = 0; replica < static_cast<int>((*release)->ports.size()); ++replica)
     if (!container_gone(engine, container_name(d.app, d.release_number, replica)).empty()) return false;
   // Re-install through validation: the file may be a candidate nginx -t never passed.
-  return static_cast<bool>(route_to_release(engine, app, **release));
+  return route_to_release(engine, app, **release).has_value();
 }
 
 void resolve_interrupted(Engine& engine, Deployment& d, const Config& config) {

@@ -1,6 +1,7 @@
 #include "deploy/traffic.hpp"
 
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -11,17 +12,25 @@
 
 namespace cutover {
 
-Status route_to_release(Engine& engine, const AppConfig& app, const Release& release) {
-  if (app.routes.empty()) return {};
+Result<SwitchTimings> route_to_release(Engine& engine, const AppConfig& app, const Release& release) {
+  if (app.routes.empty()) return SwitchTimings{};
+  // One nginx per host: while one app's candidate file awaits `nginx -t`,
+  // no other app may validate or reload (it would judge or load that file).
+  static std::mutex nginx_switch;
+  std::lock_guard lock(nginx_switch);
+  auto started = now_ms();
+  SwitchTimings timings;
   auto config = engine.config();
   auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/app.conf.mustache"));
   auto site = TRY(render_site(template_text, SiteModel{app.name, release_id(app.name, release.number),
                                                        release.ports, app.routes}));
   auto previous = TRY(engine.nginx.read_site(app.name));
   TRY(engine.nginx.install_site(app.name, site));
+  timings.validate_ms = now_ms() - started;
   auto live = engine.nginx.reload();
   if (live) live = engine.nginx.confirm(app.routes, release_id(app.name, release.number), engine.confirm_timeout);
-  if (live) return {};
+  timings.confirm_ms = now_ms() - started - timings.validate_ms;
+  if (live) return timings;
   // nginx refused or did not pick up the new file: put the old one back so
   // the next reload (ours, now) serves what served before.
   auto restored = previous.empty() ? engine.nginx.remove_site(app.name) : engine.nginx.install_site(app.name, previous);

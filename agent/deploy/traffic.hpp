@@ -1,6 +1,7 @@
 #pragma once
 // Moving nginx traffic to a release (SPEC section 3 step 6) and draining the
 // release it leaves (step 7).
+#include <cstdint>
 #include <string>
 
 #include "core/release.hpp"
@@ -11,7 +12,11 @@ namespace cutover {
 // Renders the app's file for release, installs it if `nginx -t` accepts the
 // whole config, reloads gracefully and confirms the marker answers release's
 // id. On any failure nginx is put back on the file it had.
-Status route_to_release(Engine& engine, const AppConfig& app, const Release& release);
+struct SwitchTimings {
+  std::int64_t validate_ms = 0;  // render + write + `nginx -t`
+  std::int64_t confirm_ms = 0;   // SIGHUP until the marker answers the new id
+};
+Result<SwitchTimings> route_to_release(Engine& engine, const AppConfig& app, const Release& release);
 
 // Waits until nginx holds no connection to the release's ports, or
 // drain_timeout; then stops its containers with stop_timeout.

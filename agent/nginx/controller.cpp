@@ -11,8 +11,10 @@
 #include <fmt/format.h>
 
 #include "nginx/site.hpp"
+#include "nginx/workers.hpp"
 #include "util/files.hpp"
 #include "util/http.hpp"
+#include "util/socket_table.hpp"
 #include "util/subprocess.hpp"
 
 namespace cutover {
@@ -98,6 +100,7 @@ Status NginxController::reload() {
   int pid = std::atoi(pid_text->c_str());
   // SIGHUP is nginx's graceful reload: new workers take new connections,
   // old workers finish what they serve.
+  retiring_workers_ = pid > 0 ? child_processes(pid) : std::vector<int>{};
   if (pid <= 0 || ::kill(pid, SIGHUP) != 0)
     return fail(fmt::format("nginx reload: cannot signal pid {} from {}: {}; is nginx running?", pid,
                             config_.pid_file, std::strerror(errno)));
@@ -120,10 +123,23 @@ Status NginxController::confirm(const std::vector<Route>& routes, const std::str
         return fail(fmt::format("nginx did not start serving {} on {} within {}ms (last answer: {}); "
                                 "check nginx's error log",
                                 release_id, route.listen, timeout.count(), last));
-      std::this_thread::sleep_for(Millis{20});
+      std::this_thread::sleep_for(Millis{5});
     }
   }
-  return {};
+  return wait_retiring_workers_stop_accepting(deadline);
+}
+
+Status NginxController::wait_retiring_workers_stop_accepting(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    auto listening = TRY(listening_socket_inodes());
+    std::erase_if(retiring_workers_, [&](int pid) { return !holds_any_socket(pid, listening); });
+    if (retiring_workers_.empty()) return {};
+    if (std::chrono::steady_clock::now() > deadline)
+      return fail(fmt::format("nginx: {} old worker(s) still accept connections after the reload (pid {}); "
+                              "check nginx's error log",
+                              retiring_workers_.size(), retiring_workers_.front()));
+    std::this_thread::sleep_for(Millis{2});
+  }
 }
 
 }  // namespace cutover

@@ -2,6 +2,7 @@
 // nginx as cutover drives it: one file per app in sites_dir, validated with
 // `nginx -t` before nginx can ever load it, reloaded gracefully with SIGHUP,
 // confirmed live through the marker location.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,12 @@ class NginxController : public Nginx {
  private:
   std::string site_path(const std::string& app) const;
   Status swap_in_validated(const std::string& path, const std::string& content);
+  Status wait_retiring_workers_stop_accepting(std::chrono::steady_clock::time_point deadline);
 
   NginxConfig config_;
+  // Workers of the config before the last reload; they finish their
+  // connections but must stop accepting before a switch counts as done.
+  std::vector<int> retiring_workers_;
 };
 
 // "80" → "127.0.0.1:80"; "127.0.0.1:8080" and "[::1]:8080" stay.

@@ -25,9 +25,14 @@ constexpr std::size_t kMaxRequestBody = 1 << 20;
 Status restrict_socket(const std::string& path, const std::string& group_name) {
   if (::chmod(path.c_str(), 0660) != 0) return fail(fmt::format("cannot chmod 0660 {}", path));
   if (group_name.empty()) return {};
-  if (const struct group* entry = ::getgrnam(group_name.c_str()))
-    if (::chown(path.c_str(), static_cast<uid_t>(-1), entry->gr_gid) != 0)
-      spdlog::warn("control socket {}: cannot give it to group {}", path, group_name);
+  const struct group* entry = ::getgrnam(group_name.c_str());
+  if (!entry) {
+    spdlog::warn("control socket {}: group {} does not exist, so only root can use the CLI; create it "
+                 "(groupadd {}) or set daemon.socket_group",
+                 path, group_name, group_name);
+  } else if (::chown(path.c_str(), static_cast<uid_t>(-1), entry->gr_gid) != 0) {
+    spdlog::warn("control socket {}: cannot give it to group {}", path, group_name);
+  }
   return {};
 }
 
@@ -41,7 +46,12 @@ Status UnixServer::start() {
   boost::system::error_code ec;
   acceptor_ = std::make_unique<stream_protocol::acceptor>(io_);
   acceptor_->open(stream_protocol(), ec);
-  if (!ec) acceptor_->bind(stream_protocol::endpoint(path_), ec);
+  if (!ec) {
+    // Created 0660 from the first instant: no window where others may connect.
+    mode_t previous = ::umask(0117);
+    acceptor_->bind(stream_protocol::endpoint(path_), ec);
+    ::umask(previous);
+  }
   if (!ec) acceptor_->listen(64, ec);
   if (ec)
     return fail(fmt::format("control socket {}: {}; check daemon.socket and that no other cutoverd runs", path_,

@@ -14,12 +14,17 @@
 namespace cutover {
 namespace {
 
+std::string utc_timestamp(std::chrono::system_clock::time_point tp) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(tp.time_since_epoch()).count() % 1000;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(tp)), ms);
+}
+
 // One JSON object per line, so log shippers need no parsing rules.
 class JsonStderrSink : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     nlohmann::json line{
-        {"time", fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::milliseconds>(msg.time))},
+        {"time", utc_timestamp(msg.time)},
         {"level", std::string(spdlog::level::to_string_view(msg.level).data())},
         {"msg", std::string(msg.payload.data(), msg.payload.size())}};
     std::fputs((line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str(), stderr);

@@ -9,6 +9,7 @@ namespace cutover {
 namespace {
 
 constexpr const char* kEstablished = "01";
+constexpr const char* kListen = "0A";
 
 // "0100007F:4E20" (IPv4) or a 32-hex-digit IPv6 address; port in hex after ':'.
 bool is_loopback(const std::string& hex_address) {
@@ -36,6 +37,31 @@ int count_connections_in_table(const std::string& table_text, const std::set<int
     if (ports.contains(port) && is_loopback(remote.substr(0, colon))) ++count;
   }
   return count;
+}
+
+std::set<unsigned long> listening_inodes_in_table(const std::string& table_text) {
+  std::istringstream lines(table_text);
+  std::string line;
+  std::getline(lines, line);  // header
+  std::set<unsigned long> inodes;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+    if (!(fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode))
+      continue;
+    if (state == kListen) inodes.insert(std::strtoul(inode.c_str(), nullptr, 10));
+  }
+  return inodes;
+}
+
+Result<std::set<unsigned long>> listening_socket_inodes() {
+  std::set<unsigned long> all;
+  for (const char* path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    auto text = read_file(path);
+    if (!text) continue;  // IPv6 may be disabled
+    all.merge(listening_inodes_in_table(*text));
+  }
+  return all;
 }
 
 Result<int> count_connections_to(const std::set<int>& ports) {
