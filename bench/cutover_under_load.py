@@ -99,6 +99,14 @@ def served_version(listen_port):
         return r.read().decode().strip()
 
 
+def serves(listen_port, version):
+    """True once nginx answers with version; nginx may still be applying a reload."""
+    try:
+        return served_version(listen_port) == version
+    except OSError:
+        return False
+
+
 def wait_until(predicate, timeout, what):
     deadline = now() + timeout
     while now() < deadline:
@@ -476,7 +484,7 @@ def run_method(kind, args, run_id, log):
         cls = {"cutover": Cutover, "recreate": Recreate, "script": Script}[kind]
         method = cls(root, run_id)
         method.setup()
-        wait_until(lambda: served_version(method.listen_port) == "v0", 30, f"{kind}: v0 to be served")
+        wait_until(lambda: serves(method.listen_port, "v0"), 30, f"{kind}: v0 to be served")
         load = Load(root, method.listen_port, args)
         time.sleep(args.warmup)
         deploys = []

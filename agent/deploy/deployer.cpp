@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/dockerfile.hpp"
 #include "deploy/containers.hpp"
 #include "deploy/traffic.hpp"
 #include "health/probe.hpp"
@@ -23,7 +24,30 @@ Result<std::optional<Release>> live_release(Store& store, const std::string& app
 
 std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
 
+std::string dockerfile_path(const BuildSpec& build) {
+  std::string context = build.context == "." ? "" : build.context;
+  while (context.starts_with("./")) context.erase(0, 2);
+  if (!context.empty() && context.back() != '/') context += '/';
+  return context + build.dockerfile;
+}
+
 }  // namespace
+
+// The classic builder pulls a missing FROM image; cutover never pulls
+// (SPEC guarantee 8), so a missing base fails here, before the build.
+Status Deployer::check_base_images(GitMirror& mirror, const AppConfig& app, const Release& release) {
+  auto path = dockerfile_path(app.build);
+  auto dockerfile = TRY(mirror.read_file(release.sha, path));
+  if (!dockerfile)
+    return fail(fmt::format("build {}: commit {} has no {}; check build.dockerfile and build.context", release.image,
+                            short_sha(release.sha), path));
+  for (const auto& base : dockerfile_base_images(*dockerfile, app.build.args))
+    if (!TRY(engine_.docker.image_exists(base)))
+      return fail(fmt::format("build {}: base image {} (FROM in {}) is not on this host, and cutover never pulls "
+                              "images; load it first (docker pull {} or docker load)",
+                              release.image, base, path, base));
+  return {};
+}
 
 void Deployer::set_phase(Deployment& d, Phase phase) {
   d.phase = phase;
@@ -80,6 +104,7 @@ Status Deployer::build(Deployment& d, const AppConfig& app, const Release& relea
       return {};
     }
     auto mirror = TRY(engine_.open_mirror(app));
+    TRY(check_base_images(*mirror, app, release));
     // Labels come last in the build, so the Dockerfile's layers stay cached;
     // cutover.release names the release that built it (later releases of the same SHA reuse it).
     BuildRequest request{release.image, release_labels(release), app.build.dockerfile, app.build.args,

@@ -19,6 +19,7 @@ class Deployer {
   Status rollback(Deployment& d, const AppConfig& app);
   Result<std::string> resolve(Deployment& d, const AppConfig& app);
   Status build(Deployment& d, const AppConfig& app, const Release& release);
+  Status check_base_images(GitMirror& mirror, const AppConfig& app, const Release& release);
   Status cut_over(Deployment& d, const AppConfig& app, Release& release);
   Status start_and_check(Deployment& d, const AppConfig& app, Release& release);
   void drain_previous(Deployment& d, const AppConfig& app);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "git/commit_file.hpp"
 #include "git/context_tar.hpp"
 #include "git/fetch.hpp"
 #include "git/libgit2.hpp"
@@ -33,6 +34,10 @@ class LibGit2Mirror final : public GitMirror {
   Status write_context_tar(const std::string& sha, const std::string& context_dir,
                            const ChunkSink& sink) override {
     return stream_context_tar(repo_.get(), sha, context_dir, sink);
+  }
+
+  Result<std::optional<std::string>> read_file(const std::string& sha, const std::string& path) override {
+    return read_commit_file(repo_.get(), sha, path);
   }
 
  private:

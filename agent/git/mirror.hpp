@@ -2,6 +2,7 @@
 // A bare mirror of an app's repository under state_dir, kept up to date with
 // libgit2. Transports: file://, local path, https (token), ssh (key) later.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/config.hpp"
@@ -27,6 +28,8 @@ class GitMirror {
   // leaving out paths matched by <context_dir>/.dockerignore. No checkout.
   virtual Status write_context_tar(const std::string& sha, const std::string& context_dir,
                                    const ChunkSink& sink) = 0;
+  // The content of one file of the commit (path from the tree root); nullopt when absent.
+  virtual Result<std::optional<std::string>> read_file(const std::string& sha, const std::string& path) = 0;
 };
 
 }  // namespace cutover

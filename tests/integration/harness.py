@@ -88,9 +88,9 @@ class AppRepo:
     def git(self, *args):
         return run(["git", "-C", self.path, *args]).stdout.strip()
 
-    def commit_version(self, version, env=None, extra_dockerfile=""):
+    def commit_version(self, version, env=None, extra_dockerfile="", base=BASE_IMAGE):
         """Commits a Dockerfile whose app answers `version`; returns the SHA."""
-        lines = [f"FROM {BASE_IMAGE}", f"ENV APP_VERSION={version}"]
+        lines = [f"FROM {base}", f"ENV APP_VERSION={version}"]
         for key, value in (env or {}).items():
             lines.append(f"ENV {key}={value}")
         if extra_dockerfile:

@@ -48,6 +48,17 @@ class FailedDeployments(IntegrationTest):
         self.assertIn("returned a non-zero code: 3", result.stderr)
         self.assert_v1_still_live(report)
 
+    def test_missing_base_image_is_not_pulled(self):
+        env = self.env
+        self.start_with_v1()
+        env.repo.commit_version("v2", base="cutover-no-such-base-image:1")
+        result = env.deploy(check=False)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("base image cutover-no-such-base-image:1", result.stderr)
+        self.assertIn("never pulls", result.stderr)
+        self.assertNotIn("Step 1/", result.stdout, "the build must not start")
+        self.assertEqual(env.served_version(), "v1")
+
     def test_template_rejected_by_nginx(self):
         env = self.env
         self.start_with_v1()

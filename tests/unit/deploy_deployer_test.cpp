@@ -236,6 +236,30 @@ TEST_F(DeployerTest, BuildFailureLeavesTheLiveReleaseAlone) {
   EXPECT_EQ(reserved(), (std::set<int>{server_port(0)}));
 }
 
+TEST_F(DeployerTest, AMissingBaseImageFailsBeforeBuildingAndNothingIsPulled) {
+  deploy_ok();
+  mirror_.files["Dockerfile"] = "FROM registry.example/base:7\nRUN true\n";
+  mirror_.branches["main"] = kShaB;
+  auto builds_before = docker_.count_calls("build");
+  auto d = deploy();
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("base image registry.example/base:7"), std::string::npos) << d.error;
+  EXPECT_NE(d.error.find("never pulls"), std::string::npos) << d.error;
+  EXPECT_EQ(docker_.count_calls("build"), builds_before);
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+
+  docker_.images.insert("registry.example/base:7");  // once loaded by hand, it builds
+  mirror_.branches["main"] = kShaC;
+  EXPECT_EQ(deploy().state, DeploymentState::succeeded);
+}
+
+TEST_F(DeployerTest, ADockerfileMissingFromTheCommitIsNamed) {
+  mirror_.files.clear();
+  auto d = deploy();
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("has no Dockerfile"), std::string::npos) << d.error;
+}
+
 TEST_F(DeployerTest, HealthFailureRemovesTheNewReleaseAndReportsItsLogs) {
   deploy_ok();
   auto site = nginx_.sites["web"];

@@ -327,6 +327,7 @@ class FakeMirror : public GitMirror {
   std::map<std::string, std::string> tags;      // other refs resolve() knows
   std::vector<std::string> fetched;
   std::function<void()> on_fetch;  // called before each fetch, e.g. to block the deployment there
+  std::map<std::string, std::string> files{{"Dockerfile", "FROM scratch\n"}};  // path → content, in every commit
 
   Result<std::string> fetch_branch(const std::string& branch) override {
     if (on_fetch) on_fetch();
@@ -343,6 +344,11 @@ class FakeMirror : public GitMirror {
     for (const auto& [name, sha] : tags)
       if (sha == ref) return sha;
     return fail("git: cannot resolve " + ref);
+  }
+  Result<std::optional<std::string>> read_file(const std::string&, const std::string& path) override {
+    std::lock_guard lock(mutex_);
+    auto it = files.find(path);
+    return it == files.end() ? std::optional<std::string>{} : std::optional<std::string>{it->second};
   }
   Status write_context_tar(const std::string& sha, const std::string& context_dir, const ChunkSink& sink) override {
     TRY(sink("fake-tar:"));
