@@ -15,6 +15,18 @@ Result<Deployment> DeployQueue::submit(const std::string& app, DeploymentKind ki
   std::lock_guard lock(mutex_);
   if (stopping_) return fail("cutoverd is shutting down; try again once it is back");
   d.id = TRY(engine_.store.insert_deployment(d));
+  enqueue(d, "");
+  return d;
+}
+
+void DeployQueue::resume(const Deployment& d) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return;
+  enqueue(d, "resumed after a daemon restart");
+}
+
+void DeployQueue::enqueue(const Deployment& d, const std::string& note) {
+  const auto& app = d.app;
   auto& lane = lanes_[app];
   if (!lane) lane = std::make_unique<Lane>();
   if (lane->waiting) {
@@ -28,10 +40,9 @@ Result<Deployment> DeployQueue::submit(const std::string& app, DeploymentKind ki
   }
   lane->waiting = d;
   engine_.events.emit(d.id, "queue", "info",
-                      lane->running ? "queued behind the running deployment" : "starting");
+                      !note.empty() ? note : lane->running ? "queued behind the running deployment" : "starting");
   if (!lane->worker.joinable()) lane->worker = std::thread([this, app] { work(app); });
   wake_.notify_all();
-  return d;
 }
 
 void DeployQueue::work(const std::string& app) {

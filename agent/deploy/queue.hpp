@@ -22,6 +22,8 @@ class DeployQueue {
   // Records a queued deployment and hands it to the app's lane.
   Result<Deployment> submit(const std::string& app, DeploymentKind kind, const std::string& ref,
                             const std::string& trigger);
+  // Queues a deployment recorded before a restart, under its own id.
+  void resume(const Deployment& deployment);
   // Drops waiting deployments (marked failed) and waits for running ones to end.
   void shutdown();
   bool busy(const std::string& app);
@@ -33,6 +35,8 @@ class DeployQueue {
     std::thread worker;
   };
   void work(const std::string& app);
+  // Puts d in its app's lane, superseding a waiting one; mutex_ held.
+  void enqueue(const Deployment& d, const std::string& note);
 
   Engine& engine_;
   Deployer deployer_;

@@ -60,8 +60,6 @@ bool switch_completed(Engine& engine, const Deployment& d, const AppConfig& app)
 void resolve_interrupted(Engine& engine, Deployment& d, const Config& config) {
   auto app_it = config.apps.find(d.app);
   const AppConfig* app = app_it == config.apps.end() ? nullptr : &app_it->second;
-  if (d.state == DeploymentState::queued)
-    return finish(engine, d, DeploymentState::failed, "the daemon restarted before this deployment ran; deploy again");
   bool moved_traffic = d.phase == Phase::switched || d.phase == Phase::draining || d.phase == Phase::done;
   if (d.phase == Phase::switching && app) moved_traffic = switch_completed(engine, d, *app);
   if (!moved_traffic) return undo(engine, d, app);
@@ -120,17 +118,23 @@ void remove_orphans(Engine& engine, const Config& config) {
 
 }  // namespace
 
-void recover(Engine& engine) {
+std::vector<Deployment> recover(Engine& engine) {
   auto config = engine.config();
   auto unfinished = engine.store.unfinished_deployments();
   if (!unfinished) spdlog::error("recovery: cannot read deployments: {}", unfinished.error().message);
+  std::vector<Deployment> queued;
   for (auto& d : unfinished.value_or(std::vector<Deployment>{})) {
+    if (d.state == DeploymentState::queued) {
+      queued.push_back(d);
+      continue;
+    }
     spdlog::warn("recovery: deployment {} of {} was interrupted while {}", d.id, d.app, to_string(d.phase));
     resolve_interrupted(engine, d, *config);
   }
   for (const auto& [name, app] : config->apps) converge_app(engine, app);
   remove_orphans(engine, *config);
   for (const auto& [name, app] : config->apps) apply_retention(engine, app, 0);
+  return queued;
 }
 
 }  // namespace cutover

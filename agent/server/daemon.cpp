@@ -97,9 +97,10 @@ int run_daemon(const std::string& config_path) {
                 [&](const AppConfig& app) { return mirrors.get(app); },
                 port_is_free_on_host,
                 count_connections_to};
-  recover(engine);
+  auto pending = recover(engine);
 
   DeployQueue queue(engine);
+  for (const auto& d : pending) queue.resume(d);
   std::atomic<bool> stopping{false};
   ApiContext api{[&] { return config.get(); }, [&] { return config.reload(); }, **store, queue, events, stopping};
   UnixServer server(api, cfg->daemon.socket, cfg->daemon.socket_group);

@@ -63,6 +63,27 @@ class CrashRecovery(IntegrationTest):
         self.assertEqual(env.containers(), {f"{env.app}-1-0": "exited", f"{env.app}-2-0": "running"})
         self.assert_ports_only_for([f"{env.app}@1", f"{env.app}@2"])
 
+    def test_queued_deployment_survives_kill(self):
+        env = self.env
+        env.repo.commit_version("v1")
+        env.daemon.start()
+        env.deploy()
+        slow = env.repo.commit_version("v2", env={"START_DELAY_MS": "5000"})
+        newest = env.repo.commit_version("v3")
+        running = env.cli_json("deploy", env.app, "--ref", slow, "--detach")["deployment"]["id"]
+        wait_for(lambda: self.event_seen(running, "start", "end"), 120, "v2's containers to start")
+        waiting = env.cli_json("deploy", env.app, "--ref", newest, "--detach")["deployment"]["id"]
+        self.assertEqual(self.deployment(waiting)["state"], "queued")
+        env.daemon.kill9()
+
+        env.daemon.start()
+        wait_for(lambda: self.deployment(waiting)["state"] not in ("queued", "running"), 120,
+                 "the queued deployment to run after the restart")
+        self.assertEqual(self.deployment(running)["state"], "failed")
+        self.assertEqual(self.deployment(waiting)["state"], "succeeded")
+        self.assertEqual(env.served_version(), "v3")
+        self.assertEqual(env.status()["live"]["sha"], newest)
+
     def test_kill_during_build(self):
         env = self.env
         env.repo.commit_version("v1")

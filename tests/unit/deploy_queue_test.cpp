@@ -109,6 +109,24 @@ TEST_F(DeployQueueTest, ANewerTriggerSupersedesTheWaitingOne) {
   EXPECT_FALSE(queue.busy("web"));
 }
 
+TEST_F(DeployQueueTest, ResumedDeploymentsRunUnderTheirOwnIdAndTheNewestWins) {
+  gate_.open();
+  auto older = queued(DeploymentKind::deploy, "v3");
+  auto newer = queued(DeploymentKind::deploy, "v4");
+  DeployQueue queue(*engine_);
+  queue.resume(older);
+  queue.resume(newer);
+  ASSERT_TRUE(wait_idle(queue));
+  auto ran = stored(newer.id);
+  EXPECT_EQ(ran.state, DeploymentState::succeeded) << ran.error;
+  EXPECT_EQ(ran.sha, kShaD);
+  EXPECT_TRUE(event(newer.id, "queue", "info", "resumed after a daemon restart"));
+  // The older one either ran first or was superseded; it is never left queued.
+  auto first = stored(older.id).state;
+  EXPECT_TRUE(first == DeploymentState::succeeded || first == DeploymentState::superseded);
+  EXPECT_EQ(nginx_.release_of("web"), "web@" + std::to_string(ran.release_number));
+}
+
 TEST_F(DeployQueueTest, DeploymentsOfOneAppNeverOverlap) {
   gate_.open();
   std::atomic<int> inside{0};

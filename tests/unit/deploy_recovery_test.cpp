@@ -162,15 +162,14 @@ TEST_F(RecoveryTest, AnInterruptedRollbackLeavesItsTargetStandby) {
   EXPECT_EQ(release(2).state, ReleaseState::live);
 }
 
-TEST_F(RecoveryTest, AQueuedDeploymentIsFailed) {
+TEST_F(RecoveryTest, AQueuedDeploymentIsHandedBackToBeRun) {
   seed_release(1, kShaA, ReleaseState::live, {p0()}, "running", 100);
   nginx_.sites["web"] = site_for(1, {p0()});
   auto d = queued(DeploymentKind::deploy, "");
-  recover(*engine_);
-  auto after = stored(d.id);
-  EXPECT_EQ(after.state, DeploymentState::failed);
-  EXPECT_NE(after.error.find("restarted before this deployment ran"), std::string::npos) << after.error;
-  EXPECT_TRUE(store_->unfinished_deployments()->empty());
+  auto pending = recover(*engine_);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].id, d.id);
+  EXPECT_EQ(stored(d.id).state, DeploymentState::queued);  // untouched: it will run
   EXPECT_EQ(release(1).state, ReleaseState::live);
 }
 
