@@ -15,6 +15,7 @@
 #include "deploy/recovery.hpp"
 #include "git/mirror_cache.hpp"
 #include "nginx/include_check.hpp"
+#include "server/hook_server.hpp"
 #include "server/unix_server.hpp"
 #include "util/files.hpp"
 #include "util/logging.hpp"
@@ -109,6 +110,13 @@ int run_daemon(const std::string& config_path) {
     return 1;
   }
   spdlog::info("control API on {}", cfg->daemon.socket);
+  HookContext hooks{[&] { return config.get(); }, **store, queue, secret_from_environment};
+  HookServer listener(hooks, cfg->daemon.listen);
+  if (auto listening = listener.start(); !listening) {
+    spdlog::critical("{}", listening.error().message);
+    return 1;
+  }
+  spdlog::info("webhooks and /healthz on {}", cfg->daemon.listen);
   sd_notify(0, "READY=1");
 
   wait_for_stop(config);
@@ -116,6 +124,7 @@ int run_daemon(const std::string& config_path) {
   sd_notify(0, "STOPPING=1");
   stopping = true;
   events.notify();
+  listener.stop();
   server.stop();
   queue.shutdown();
   spdlog::info("stopped");

@@ -28,6 +28,11 @@ CREATE INDEX events_by_deployment ON events(deployment_id, id);
 CREATE TABLE ports(
   port INTEGER PRIMARY KEY, app TEXT NOT NULL, release_number INTEGER NOT NULL, replica INTEGER NOT NULL);
 )sql",
+    R"sql(
+CREATE TABLE webhook_deliveries(
+  app TEXT NOT NULL, delivery_id TEXT NOT NULL, deployment_id INTEGER NOT NULL, received_at INTEGER NOT NULL,
+  PRIMARY KEY(app, delivery_id));
+)sql",
 };
 
 Release release_from_row(const SqlRow& row) {
@@ -226,6 +231,22 @@ Result<std::set<int>> Store::reserved_ports() {
   std::set<int> out;
   TRY(db_.query("SELECT port FROM ports", {}, [&](const SqlRow& row) { out.insert(static_cast<int>(row.integer(0))); }));
   return out;
+}
+
+Result<std::optional<std::int64_t>> Store::delivery(const std::string& app, const std::string& delivery_id) {
+  Lock lock(mutex_);
+  std::optional<std::int64_t> deployment;
+  TRY(db_.query("SELECT deployment_id FROM webhook_deliveries WHERE app = ? AND delivery_id = ?", {app, delivery_id},
+                [&](const SqlRow& row) { deployment = row.integer(0); }));
+  return deployment;
+}
+
+Status Store::record_delivery(const std::string& app, const std::string& delivery_id, std::int64_t deployment,
+                              TimestampMs at) {
+  Lock lock(mutex_);
+  return db_.run("INSERT OR IGNORE INTO webhook_deliveries(app, delivery_id, deployment_id, received_at) "
+                 "VALUES(?,?,?,?)",
+                 {app, delivery_id, deployment, at});
 }
 
 Result<std::vector<int>> Store::ports_of(const std::string& app, int release) {

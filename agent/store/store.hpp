@@ -37,6 +37,11 @@ class Store {
   Result<std::int64_t> append_event(const Event& event);
   Result<std::vector<Event>> events_after(std::int64_t deployment_id, std::int64_t after_id);
 
+  // The deployment a webhook delivery started, if it was seen before (redeliveries deploy once).
+  Result<std::optional<std::int64_t>> delivery(const std::string& app, const std::string& delivery_id);
+  Status record_delivery(const std::string& app, const std::string& delivery_id, std::int64_t deployment,
+                         TimestampMs at);
+
   Status reserve_ports(const std::string& app, int release, const std::vector<int>& ports);
   Status free_ports(const std::string& app, int release);
   Result<std::set<int>> reserved_ports();

@@ -178,6 +178,7 @@ class Env:
         self.templates = os.path.join(self.root, "templates")
         shutil.copytree(os.path.join(SOURCE, "templates"), self.templates)
         self.socket = os.path.join(self.root, "cutover.sock")
+        self.hook_port = free_port()
         base = random.randrange(21000, 29000, 100)
         health = health or "{path: /up, interval: 200ms, timeout: 1s, deploy_timeout: 20s}"
         self.config_path = os.path.join(self.root, "cutover.yml")
@@ -186,6 +187,7 @@ class Env:
 daemon:
   state_dir: {self.root}/state
   socket: {self.socket}
+  listen: 127.0.0.1:{self.hook_port}
   log_level: debug
   log_format: {log_format}
 nginx:

@@ -81,7 +81,7 @@ TEST_F(StoreTest, MigrationsAreIdempotent) {
   EXPECT_EQ((*r)->state, ReleaseState::live);
   auto third = Store::open(path_);
   ASSERT_TRUE(third) << third.error().message;
-  EXPECT_EQ(query_text("PRAGMA user_version"), "1");
+  EXPECT_EQ(query_text("PRAGMA user_version"), "2");  // one per migration, applied once
 }
 
 TEST_F(StoreTest, WriteAheadLogIsOn) {
@@ -331,6 +331,21 @@ TEST_F(StoreTest, TextWithQuotesIsStoredVerbatim) {
   auto got = store_->deployment(*id);
   ASSERT_TRUE(got && *got);
   EXPECT_EQ((*got)->ref, d.ref);
+}
+
+}  // namespace
+}  // namespace cutover
+
+namespace cutover {
+namespace {
+
+TEST_F(StoreTest, WebhookDeliveriesAreRememberedPerApp) {
+  auto& s = *store_;
+  EXPECT_EQ(*s.delivery("web", "d-1"), std::nullopt);
+  ASSERT_TRUE(s.record_delivery("web", "d-1", 7, 1000));
+  ASSERT_TRUE(s.record_delivery("web", "d-1", 9, 2000));  // a second record keeps the first deployment
+  EXPECT_EQ(*s.delivery("web", "d-1"), std::optional<std::int64_t>{7});
+  EXPECT_EQ(*s.delivery("api", "d-1"), std::nullopt);
 }
 
 }  // namespace

@@ -1,0 +1,187 @@
+#include "server/hook_server.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "deploy/event_log.hpp"
+
+namespace cutover {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = boost::asio::ip::tcp;
+using json = nlohmann::json;
+
+// Turns one accepted connection into one answer, then closes it: webhook
+// senders make one request per connection.
+class HookSession : public std::enable_shared_from_this<HookSession> {
+ public:
+  HookSession(HookServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+    ++server_.connections();
+  }
+  ~HookSession() { --server_.connections(); }
+
+  void start() {
+    boost::system::error_code ec;
+    auto remote = stream_.socket().remote_endpoint(ec);
+    source_ = ec ? "unknown" : remote.address().to_string();
+    if (server_.connections() > server_.limits().max_connections)
+      return respond(http::status::service_unavailable, {{"error", "too many open connections; retry later"}});
+    parser_.body_limit(server_.limits().max_body);
+    stream_.expires_after(server_.limits().read_timeout);
+    http::async_read(stream_, buffer_, parser_,
+                     [self = shared_from_this()](beast::error_code read_ec, std::size_t) { self->on_read(read_ec); });
+  }
+
+ private:
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit)
+      return respond(http::status::payload_too_large,
+                     {{"error", fmt::format("body over {} MiB", server_.limits().max_body >> 20)}});
+    if (ec == beast::error::timeout || ec == http::error::end_of_stream) return close();
+    if (ec) return respond(http::status::bad_request, {{"error", "malformed HTTP request: " + ec.message()}});
+    if (!server_.limiter().allow(source_, RateLimiter::Clock::now()))
+      return respond(http::status::too_many_requests, {{"error", "rate limit exceeded; retry later"}});
+    route(parser_.get());
+  }
+
+  void route(const http::request<http::string_body>& request) {
+    std::string_view target = request.target();
+    if (request.method() == http::verb::get && target == "/healthz")
+      return respond(http::status::ok, {{"status", "ok"}});
+    constexpr std::string_view kHooks = "/hooks/";
+    if (!target.starts_with(kHooks))
+      return respond(http::status::not_found, {{"error", fmt::format("no such endpoint: {}", target)}});
+    if (request.method() != http::verb::post)
+      return respond(http::status::method_not_allowed, {{"error", "webhooks are POST requests"}});
+    hook(std::string(target.substr(kHooks.size())), request);
+  }
+
+  void hook(const std::string& app, const http::request<http::string_body>& request) {
+    Headers headers;
+    for (const auto& field : request) headers.emplace_back(field.name_string(), field.value());
+    auto& ctx = server_.context();
+    auto config = ctx.config();
+    auto verdict = judge_webhook(*config, app, headers, request.body(), ctx.secrets);
+    if (verdict.deploy_sha) deploy(app, verdict);
+    if (verdict.status >= 500)
+      spdlog::error("webhook {} from {}: {}", app, source_, verdict.log);
+    else
+      spdlog::info("webhook {} from {}: {} → {}", app, source_, verdict.log, verdict.status);
+    respond(static_cast<http::status>(verdict.status), verdict.body);
+  }
+
+  // A redelivery (same delivery id) points at the deployment it already started.
+  void deploy(const std::string& app, HookVerdict& verdict) {
+    auto& ctx = server_.context();
+    std::lock_guard lock(server_.submit_mutex());
+    auto seen = ctx.store.delivery(app, verdict.delivery_id);
+    if (seen && *seen) {
+      verdict.status = 200;
+      verdict.body = {{"ignored", "redelivery of a delivery already deployed"}, {"deployment", **seen}};
+      verdict.log += " (redelivery, deployment " + std::to_string(**seen) + ")";
+      return;
+    }
+    auto queued = ctx.queue.submit(app, DeploymentKind::deploy, *verdict.deploy_sha, "webhook");
+    if (!queued) {
+      verdict.status = 503;
+      verdict.body = {{"error", queued.error().message}};
+      verdict.log += ": " + queued.error().message;
+      return;
+    }
+    (void)ctx.store.record_delivery(app, verdict.delivery_id, queued->id, now_ms());
+    verdict.body = {{"deployment", queued->id}, {"sha", *verdict.deploy_sha}};
+    verdict.log += fmt::format(": deployment {}", queued->id);
+  }
+
+  void respond(http::status status, const json& body) {
+    auto response = std::make_shared<http::response<http::string_body>>(status, 11);
+    response->set(http::field::content_type, "application/json");
+    response->set(http::field::connection, "close");
+    if (status == http::status::too_many_requests) response->set(http::field::retry_after, "1");
+    response->body() = body.dump() + "\n";
+    response->prepare_payload();
+    stream_.expires_after(server_.limits().read_timeout);
+    http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code, std::size_t) {
+      self->linger();
+    });
+  }
+
+  // Half-close, then read and drop what the client still sends (a body
+  // refused for its size), so it reads our answer instead of a reset.
+  void linger() {
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.async_read_some(boost::asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (!ec) self->linger();
+                            });
+  }
+
+  void close() {
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  HookServer& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request_parser<http::string_body> parser_;
+  std::string source_;
+  std::array<char, 65536> discard_{};
+};
+
+}  // namespace
+
+Result<tcp::endpoint> parse_listen_address(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return fail(fmt::format("daemon.listen {}: expected address:port", listen));
+  std::string host = listen.substr(0, colon);
+  if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(host, ec);
+  int port = std::atoi(listen.c_str() + colon + 1);
+  if (ec || port < 0 || port > 65535)
+    return fail(fmt::format("daemon.listen {}: expected an IP address and a port, e.g. 127.0.0.1:7480", listen));
+  return tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+Status HookServer::start() {
+  auto endpoint = TRY(parse_listen_address(listen_));
+  boost::system::error_code ec;
+  acceptor_ = std::make_unique<tcp::acceptor>(io_);
+  acceptor_->open(endpoint.protocol(), ec);
+  if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(endpoint, ec);
+  if (!ec) acceptor_->listen(128, ec);
+  if (ec)
+    return fail(fmt::format("webhook listener {}: {}; change daemon.listen or stop what uses the port", listen_,
+                            ec.message()));
+  port_ = acceptor_->local_endpoint().port();
+  accept_next();
+  io_thread_ = std::thread([this] { io_.run(); });
+  return {};
+}
+
+void HookServer::accept_next() {
+  acceptor_->async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+    if (ec) return;  // closed at stop
+    std::make_shared<HookSession>(*this, std::move(socket))->start();
+    accept_next();
+  });
+}
+
+void HookServer::stop() {
+  if (!acceptor_) return;
+  boost::asio::post(io_, [this] { acceptor_->close(); });
+  io_.stop();
+  if (io_thread_.joinable()) io_thread_.join();
+  acceptor_.reset();
+}
+
+}  // namespace cutover

@@ -1,0 +1,69 @@
+#pragma once
+// The network listener (daemon.listen): POST /hooks/<app> and GET /healthz.
+// The one port that may face the network, so every request is bounded: body
+// size, header and read time, open connections, and a per-source rate.
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "deploy/queue.hpp"
+#include "server/rate_limiter.hpp"
+#include "webhook/intake.hpp"
+
+namespace cutover {
+
+struct HookContext {
+  std::function<std::shared_ptr<const Config>()> config;
+  Store& store;
+  DeployQueue& queue;
+  SecretLookup secrets;
+};
+
+struct HookLimits {
+  std::size_t max_body = 25u << 20;  // SPEC: 413 above 25 MiB
+  Millis read_timeout{10000};        // headers and body together
+  int max_connections = 256;
+  double requests_per_second = 5;    // per source address
+  double burst = 20;
+};
+
+class HookServer {
+ public:
+  HookServer(HookContext& context, std::string listen, HookLimits limits = {})
+      : context_(context), listen_(std::move(listen)), limits_(limits), limiter_(limits.requests_per_second, limits.burst) {}
+  ~HookServer() { stop(); }
+  Status start();
+  void stop();
+  int port() const { return port_; }
+
+  // Used by sessions.
+  HookContext& context() { return context_; }
+  const HookLimits& limits() const { return limits_; }
+  RateLimiter& limiter() { return limiter_; }
+  std::atomic<int>& connections() { return connections_; }
+  std::mutex& submit_mutex() { return submit_mutex_; }
+
+ private:
+  void accept_next();
+
+  HookContext& context_;
+  std::string listen_;
+  HookLimits limits_;
+  RateLimiter limiter_;
+  boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::thread io_thread_;
+  std::atomic<int> connections_{0};
+  std::mutex submit_mutex_;  // one delivery id is checked and recorded at a time
+  int port_ = 0;
+};
+
+// "127.0.0.1:7480" → address and port; "[::1]:7480" too.
+Result<boost::asio::ip::tcp::endpoint> parse_listen_address(const std::string& listen);
+
+}  // namespace cutover
