@@ -9,23 +9,16 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "webhook_fixtures.hpp"
 #include <nlohmann/json.hpp>
 
 namespace cutover {
 namespace {
 
-const std::string kZeros(40, '0');
+using namespace webhook_fixtures;
 
-// The payloads hosts really send; CI checks shared/ out next to the repo.
-std::string fixture(const std::string& name) {
-  const char* shared = std::getenv("CUTOVER_SHARED_DIR");
-  const auto dir = shared != nullptr
-                       ? std::filesystem::path(shared) / "fixtures/webhooks"
-                       : std::filesystem::path(__FILE__).parent_path() / "../../../shared/fixtures/webhooks";
-  std::ifstream file(dir / name, std::ios::binary);
-  if (!file) ADD_FAILURE() << "cannot read " << (dir / name) << "; set CUTOVER_SHARED_DIR to the shared/ checkout";
-  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-}
+const std::string kZeros(40, '0');
 
 // A fixture with some top-level fields replaced, for the cases the fixtures lack.
 std::string edited(const std::string& name, const nlohmann::json& replacements) {

@@ -14,36 +14,14 @@
 
 #include <gtest/gtest.h>
 
+#include "webhook_fixtures.hpp"
+
 namespace cutover {
 namespace {
 
+using namespace webhook_fixtures;
+
 constexpr std::string_view kSecret = "It's a Secret to Everybody";
-
-// The payloads hosts really send; CI checks shared/ out next to the repo.
-std::string fixture(const std::string& name) {
-  const char* shared = std::getenv("CUTOVER_SHARED_DIR");
-  const auto dir = shared != nullptr
-                       ? std::filesystem::path(shared) / "fixtures/webhooks"
-                       : std::filesystem::path(__FILE__).parent_path() / "../../../shared/fixtures/webhooks";
-  std::ifstream file(dir / name, std::ios::binary);
-  if (!file) ADD_FAILURE() << "cannot read " << (dir / name) << "; set CUTOVER_SHARED_DIR to the shared/ checkout";
-  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-}
-
-// Signed here with OpenSSL directly, not with the code under test.
-std::string hmac_hex(std::string_view key, std::string_view body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(body.data()),
-       body.size(), digest, &length);
-  std::string hex;
-  for (unsigned i = 0; i < length; ++i) {
-    char byte[3];
-    std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-    hex += byte;
-  }
-  return hex;
-}
 
 std::string upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
