@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "config/holder.hpp"
+#include "deploy/poller.hpp"
 #include "deploy/queue.hpp"
 #include "deploy/recovery.hpp"
 #include "git/mirror_cache.hpp"
@@ -117,6 +118,9 @@ int run_daemon(const std::string& config_path) {
     return 1;
   }
   spdlog::info("webhooks and /healthz on {}", cfg->daemon.listen);
+  MirrorCache poll_mirrors(cfg->daemon.state_dir + "/git");
+  Poller poller(engine, queue, [&](const AppConfig& app) { return poll_mirrors.get(app); });
+  poller.start();
   sd_notify(0, "READY=1");
 
   wait_for_stop(config);
@@ -124,6 +128,7 @@ int run_daemon(const std::string& config_path) {
   sd_notify(0, "STOPPING=1");
   stopping = true;
   events.notify();
+  poller.stop();
   listener.stop();
   server.stop();
   queue.shutdown();

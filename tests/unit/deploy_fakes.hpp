@@ -343,6 +343,8 @@ class FakeMirror : public GitMirror {
     if (auto it = tags.find(ref); it != tags.end()) return it->second;
     for (const auto& [name, sha] : tags)
       if (sha == ref) return sha;
+    for (const auto& [name, sha] : branches)  // a full SHA resolves to itself, as in git
+      if (sha == ref) return sha;
     return fail("git: cannot resolve " + ref);
   }
   Result<std::optional<std::string>> read_file(const std::string&, const std::string& path) override {
