@@ -6,6 +6,7 @@ import hmac
 import http.client
 import json
 import os
+import time
 import uuid
 
 from harness import IntegrationTest, SOURCE, wait_for
@@ -106,6 +107,26 @@ class Webhooks(IntegrationTest):
             conn.close()
         self.assertIn(429, codes)
         self.assertEqual(codes[0], 200)
+
+    def test_a_burst_of_pushes_builds_at_most_twice_and_the_newest_wins(self):
+        env = self.env
+        env.repo.commit_version("v0")
+        env.daemon.start()
+        env.deploy()
+        # 20 pushes: exactly the per-source burst the listener allows before 429.
+        shas = [env.repo.commit_version(f"v{i}") for i in range(1, 21)]
+        started = time.monotonic()
+        answers = [self.github(sha) for sha in shas]
+        self.assertLess(time.monotonic() - started, 1.5, "the 20 pushes should arrive within about a second")
+        self.assertEqual({status for status, _ in answers}, {202}, answers)
+        ids = [answer["deployment"] for _, answer in answers]
+        states = {i: self.wait_deployed(i) for i in ids}
+        built = [i for i in ids if states[i] == "succeeded"]
+        self.assertLessEqual(len(built), 2, states)
+        self.assertEqual(states[ids[-1]], "succeeded", states)
+        self.assertTrue(all(states[i] in ("succeeded", "superseded") for i in ids), states)
+        self.assertEqual(env.served_version(), "v20")
+        self.assertLessEqual(len(env.releases()), 3)  # v0 plus at most two builds
 
     def test_gitlab_and_gitea_payloads(self):
         env = self.env
