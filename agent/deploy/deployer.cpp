@@ -1,5 +1,6 @@
 #include "deploy/deployer.hpp"
 
+#include <algorithm>
 #include <future>
 #include <mutex>
 
@@ -285,9 +286,15 @@ void Deployer::give_up(const Deployment& d, const Release& release) {
 void Deployer::discard(const Release& release) {
   if (auto removed = remove_release_containers(engine_, release.app, release.number); !removed)
     spdlog::warn("{}: cannot remove containers: {}", release_id(release.app, release.number), removed.error().message);
-  // A discarded standby stays a standby only if its containers still exist; they don't.
   (void)engine_.store.free_ports(release.app, release.number);
   (void)engine_.store.set_release_state(release.app, release.number, ReleaseState::failed);
+  // Its image is only a build cache now, unless a kept release of the same commit uses it.
+  auto releases = engine_.store.releases(release.app).value_or(std::vector<Release>{});
+  bool shared = std::any_of(releases.begin(), releases.end(), [&](const Release& r) {
+    return r.number != release.number && r.image == release.image &&
+           (r.state == ReleaseState::live || r.state == ReleaseState::standby || r.state == ReleaseState::draining);
+  });
+  if (!shared) (void)engine_.docker.remove_image(release.image);
 }
 
 void apply_retention(Engine& engine, const AppConfig& app, std::int64_t deployment) {
@@ -303,9 +310,6 @@ void apply_retention(Engine& engine, const AppConfig& app, std::int64_t deployme
   std::sort(standby.begin(), standby.end(), [](auto& a, auto& b) { return a.live_from > b.live_from; });
   for (std::size_t i = 0; i < standby.size(); ++i)
     if (static_cast<int>(i) < app.retain) images_in_use.insert(standby[i].image);
-  // A failed release's image is only a cache; drop it unless a kept release shares it.
-  for (auto& r : *releases)
-    if (r.state == ReleaseState::failed && !images_in_use.contains(r.image)) (void)engine.docker.remove_image(r.image);
   for (std::size_t i = static_cast<std::size_t>(app.retain); i < standby.size(); ++i) {
     const auto& old = standby[i];
     auto removed = remove_release_containers(engine, app.name, old.number);

@@ -260,6 +260,32 @@ TEST_F(DeployerTest, ADockerfileMissingFromTheCommitIsNamed) {
   EXPECT_NE(d.error.find("has no Dockerfile"), std::string::npos) << d.error;
 }
 
+TEST_F(DeployerTest, AFailedReleasesImageIsRemovedOnceAndNotByLaterDeployments) {
+  deploy_ok();
+  set_all_status(503);
+  mirror_.branches["main"] = kShaB;
+  EXPECT_EQ(deploy().state, DeploymentState::failed);
+  EXPECT_EQ(docker_.count_calls("remove_image cutover/web:bbbbbbbbbbbb"), 1);
+  EXPECT_FALSE(docker_.images.contains("cutover/web:bbbbbbbbbbbb"));
+  set_all_status(200);
+  mirror_.branches["main"] = kShaC;
+  deploy_ok();
+  EXPECT_EQ(docker_.count_calls("remove_image cutover/web:bbbbbbbbbbbb"), 1);  // not again at retention
+}
+
+TEST_F(DeployerTest, AFailedReleaseKeepsAnImageItSharesWithAStandby) {
+  deploy_ok();                     // web@1, sha A
+  mirror_.branches["main"] = kShaB;
+  deploy_ok();                     // web@2 live, web@1 standby
+  set_all_status(503);
+  mirror_.branches["main"] = kShaA;  // A again: web@3 reuses web@1's image, then fails
+  EXPECT_EQ(deploy().state, DeploymentState::failed);
+  EXPECT_EQ(docker_.count_calls("remove_image cutover/web:aaaaaaaaaaaa"), 0);
+  set_all_status(200);
+  auto back = rollback("web@1");
+  EXPECT_EQ(back.state, DeploymentState::succeeded) << back.error;
+}
+
 TEST_F(DeployerTest, HealthFailureRemovesTheNewReleaseAndReportsItsLogs) {
   deploy_ok();
   auto site = nginx_.sites["web"];
