@@ -69,6 +69,7 @@ void Deployer::run(Deployment d) {
   d.state = outcome ? DeploymentState::succeeded : DeploymentState::failed;
   d.error = outcome ? "" : outcome.error().message;
   d.finished_at = now_ms();
+  if (engine_.watch && found != config->apps.end()) engine_.watch(d, found->second);
   // The last event goes out before the final state, so a follower that sees
   // the state has already been given every event.
   engine_.events.emit(d.id, "done", outcome ? "end" : "fail",
@@ -124,6 +125,7 @@ Status Deployer::build(Deployment& d, const AppConfig& app, const Release& relea
 
 Status Deployer::deploy(Deployment& d, const AppConfig& app) {
   d.sha = TRY(resolve(d, app));
+  if (engine_.watch) engine_.watch(d, app);
   auto live = TRY(live_release(engine_.store, app.name));
   if (live && live->sha == d.sha) {
     d.release_number = live->number;
@@ -173,6 +175,7 @@ Status Deployer::rollback(Deployment& d, const AppConfig& app) {
                             app.name));
   d.sha = target->sha;
   d.release_number = target->number;
+  if (engine_.watch) engine_.watch(d, app);
   engine_.events.emit(d.id, "resolve", "info",
                       fmt::format("rolling back {} to {} ({})", live ? release_id(app.name, live->number) : "nothing",
                                   release_id(app.name, target->number), short_sha(target->sha)));

@@ -20,6 +20,9 @@ using ConfigSource = std::function<std::shared_ptr<const Config>()>;
 using MirrorOpener = std::function<Result<GitMirror*>(const AppConfig& app)>;
 // Counts established connections towards these host ports (the drain signal).
 using ConnectionCounter = std::function<Result<int>(const std::set<int>& ports)>;
+// Told when a deployment has its commit (state running) and when it ends
+// (succeeded or failed): notifications hang here. Must return quickly.
+using DeploymentWatcher = std::function<void(const Deployment& d, const AppConfig& app)>;
 
 struct Engine {
   ConfigSource config;
@@ -32,6 +35,7 @@ struct Engine {
   ConnectionCounter count_connections;
   Millis drain_poll{100};
   Millis confirm_timeout{10000};
+  DeploymentWatcher watch;  // empty: nobody watches
 };
 
 }  // namespace cutover

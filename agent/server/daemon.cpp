@@ -98,7 +98,10 @@ int run_daemon(const std::string& config_path) {
                 events,
                 [&](const AppConfig& app) { return mirrors.get(app); },
                 port_is_free_on_host,
-                count_connections_to};
+                count_connections_to,
+                Millis{100},
+                Millis{10000},
+                {}};
   auto pending = recover(engine);
 
   DeployQueue queue(engine);

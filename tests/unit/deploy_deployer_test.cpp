@@ -236,6 +236,23 @@ TEST_F(DeployerTest, BuildFailureLeavesTheLiveReleaseAlone) {
   EXPECT_EQ(reserved(), (std::set<int>{server_port(0)}));
 }
 
+TEST_F(DeployerTest, TheWatcherHearsOfTheCommitThenOfTheOutcome) {
+  deploy_ok();
+  ASSERT_EQ(watched.size(), 2u);
+  EXPECT_EQ(watched[0].state, DeploymentState::running);
+  EXPECT_EQ(watched[0].sha, kShaA);
+  EXPECT_EQ(watched[1].state, DeploymentState::succeeded);
+
+  docker_.fail_build = "RUN make: exit code 2";
+  mirror_.branches["main"] = kShaB;
+  deploy();
+  ASSERT_EQ(watched.size(), 4u);
+  EXPECT_EQ(watched[2].state, DeploymentState::running);
+  EXPECT_EQ(watched[2].sha, kShaB);
+  EXPECT_EQ(watched[3].state, DeploymentState::failed);
+  EXPECT_NE(watched[3].error.find("exit code 2"), std::string::npos);
+}
+
 TEST_F(DeployerTest, AMissingBaseImageFailsBeforeBuildingAndNothingIsPulled) {
   deploy_ok();
   mirror_.files["Dockerfile"] = "FROM registry.example/base:7\nRUN true\n";

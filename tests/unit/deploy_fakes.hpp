@@ -462,6 +462,7 @@ class DeployTestBase : public ::testing::Test {
         .count_connections = [this](const std::set<int>& ports) { return counter_(ports); },
         .drain_poll = Millis{5},
         .confirm_timeout = Millis{1000},
+        .watch = [this](const Deployment& d, const AppConfig&) { watched.push_back(d); },
     });
   }
 
@@ -569,6 +570,7 @@ class DeployTestBase : public ::testing::Test {
   FakeNginx nginx_;
   FakeMirror mirror_;
   ScriptedCounter counter_;
+  std::vector<Deployment> watched;  // what Engine::watch was told, in order
   std::unique_ptr<Engine> engine_;
   spdlog::level::level_enum log_level_ = spdlog::level::info;
 };
