@@ -7,6 +7,7 @@
 #include "config/app_parts.hpp"
 #include "config/env_map.hpp"
 #include "config/patterns.hpp"
+#include "config/pipeline_stages.hpp"
 #include "config/read_fields.hpp"
 
 namespace cutover::config {
@@ -14,11 +15,18 @@ namespace {
 
 constexpr int kMaxInt = std::numeric_limits<int>::max();
 
+// A name is looked up once the app is complete (read_apps); inline stages are read here.
 Status read_pipeline(const ConfigNode& value, AppDraft& draft) {
   constexpr std::string_view kExpected =
-      "a pipeline name such as default, for pipelines/<name>.yml";
-  if (value.is_mapping()) return value.reject("inline pipelines are not supported yet", kExpected);
-  return store(draft.app.pipeline, value.text_where(is_pipeline_name, kExpected));
+      "a pipeline name such as default, for pipelines/<name>.yml, or an inline {stages: [...]}";
+  if (value.is_mapping()) {
+    draft.app.pipeline = TRY(read_pipeline_stages(value));
+    draft.pipeline_node.reset();
+    return {};
+  }
+  draft.app.pipeline = Pipeline{TRY(value.text_where(is_pipeline_name, kExpected)), {}};
+  draft.pipeline_node = value;
+  return {};
 }
 
 Status read_routes(const ConfigNode& value, AppDraft& draft) {
@@ -40,6 +48,7 @@ Status read_notify(const ConfigNode& value, AppDraft& draft) {
   const std::vector<ConfigNode> items = TRY(value.items("a list of notifiers"));
   draft.app.notify.clear();
   for (const ConfigNode& item : items) draft.app.notify.push_back(TRY(read_notifier(item)));
+  draft.notify_nodes = items;
   return {};
 }
 

@@ -18,6 +18,8 @@ struct AppDraft {
   AppConfig app;
   std::vector<ConfigNode> route_nodes;     // one per app.routes entry
   std::optional<ConfigNode> webhook_node;  // the last webhook: mapping read
+  std::vector<ConfigNode> notify_nodes;    // one per app.notify entry
+  std::optional<ConfigNode> pipeline_node;  // where a pipeline name was written
 };
 
 Status read_app_fields(const ConfigNode& mapping, AppDraft& draft);

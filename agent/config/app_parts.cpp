@@ -8,6 +8,7 @@
 #include "config/env_map.hpp"
 #include "config/patterns.hpp"
 #include "config/read_fields.hpp"
+#include "core/status_target.hpp"
 
 namespace cutover::config {
 namespace {
@@ -65,6 +66,14 @@ const auto kAuthFields = std::to_array<FieldRule<AuthSpec>>({
      [](const ConfigNode& v, AuthSpec& a) {
        return store(a.token_env, v.text_where(is_env_name, kEnvNameRule));
      }},
+    {"known_hosts",
+     [](const ConfigNode& v, AuthSpec& a) {
+       return store(a.known_hosts, v.text_where(is_plain_text, "a path to an OpenSSH known_hosts file"));
+     }},
+    {"ssh_passphrase_env",
+     [](const ConfigNode& v, AuthSpec& a) {
+       return store(a.ssh_passphrase_env, v.text_where(is_env_name, kEnvNameRule));
+     }},
 });
 
 constexpr auto kProviders = std::to_array<std::string_view>(
@@ -112,50 +121,65 @@ const auto kRouteFields = std::to_array<FieldRule<Route>>({
 });
 
 // A notify URL may carry a token, so it is checked without being echoed.
-Status read_notify_url(const ConfigNode& v, NotifySpec& n) {
+Result<std::string> read_unechoed_url(const ConfigNode& v) {
   constexpr std::string_view kExpected = "an http:// or https:// URL without spaces";
   std::string url = TRY(v.text(kExpected));
   if (!is_http_url(url)) return v.reject("the value is not a usable URL", kExpected);
-  n.url = std::move(url);
-  return {};
+  return url;
 }
 
-const auto kSlackFields = std::to_array<FieldRule<NotifySpec>>({
+constexpr auto kStatusProviders = std::to_array<std::string_view>({"github", "gitlab", "gitea", "forgejo"});
+
+// slack and webhook: the URL is written in the file or read from a variable.
+const auto kUrlNotifierFields = std::to_array<FieldRule<NotifySpec>>({
+    {"url", [](const ConfigNode& v, NotifySpec& n) { return store(n.url, read_unechoed_url(v)); }},
     {"url_env",
      [](const ConfigNode& v, NotifySpec& n) {
        return store(n.url_env, v.text_where(is_env_name, kEnvNameRule));
      }},
 });
-const auto kWebhookNotifierFields =
-    std::to_array<FieldRule<NotifySpec>>({{"url", read_notify_url}});
 const auto kCommitStatusFields = std::to_array<FieldRule<NotifySpec>>({
     {"token_env",
      [](const ConfigNode& v, NotifySpec& n) {
        return store(n.token_env, v.text_where(is_env_name, kEnvNameRule));
      }},
+    {"provider",
+     [](const ConfigNode& v, NotifySpec& n) { return store(n.provider, v.one_of(kStatusProviders)); }},
+    {"api_url", [](const ConfigNode& v, NotifySpec& n) { return store(n.api_url, read_unechoed_url(v)); }},
+    {"repo_path",
+     [](const ConfigNode& v, NotifySpec& n) {
+       return store(n.repo_path, v.text_where(is_repo_path,
+                                              "the repository's path on the git host, such as acme/web "
+                                              "(letters, digits and ._- between slashes)"));
+     }},
 });
+
+Status url_is_set(const ConfigNode& v, const NotifySpec& n) {
+  if (n.url.empty() != n.url_env.empty()) return {};
+  return v.reject(n.url.empty() ? "neither url nor url_env is set" : "both url and url_env are set",
+                  "url: URL, or url_env: the variable holding the URL (for URLs that are secrets, "
+                  "such as Slack's)");
+}
+
+Status token_is_set(const ConfigNode& v, const NotifySpec& n) {
+  if (!n.token_env.empty()) return {};
+  return v.reject("no token_env is set", "token_env: the variable holding the git host API token");
+}
+
+Status read_url_notifier(const ConfigNode& v, NotifySpec& n) { return read_fields(v, kUrlNotifierFields, n); }
+Status read_commit_status(const ConfigNode& v, NotifySpec& n) { return read_fields(v, kCommitStatusFields, n); }
 
 struct NotifierKind {
   std::string_view name;
   Status (*read)(const ConfigNode& mapping, NotifySpec& into);
-  std::string_view required_key;
-  std::string NotifySpec::*required;
-  std::string_view required_meaning;
+  // Whether the keys read are enough to send anything.
+  Status (*complete)(const ConfigNode& mapping, const NotifySpec& spec);
 };
 
 const std::array kNotifierKinds{
-    NotifierKind{"slack",
-                 [](const ConfigNode& v, NotifySpec& n) { return read_fields(v, kSlackFields, n); },
-                 "url_env", &NotifySpec::url_env, "the variable holding the Slack webhook URL"},
-    NotifierKind{"webhook",
-                 [](const ConfigNode& v, NotifySpec& n) {
-                   return read_fields(v, kWebhookNotifierFields, n);
-                 },
-                 "url", &NotifySpec::url, "the URL to POST deployment events to"},
-    NotifierKind{
-        "commit_status",
-        [](const ConfigNode& v, NotifySpec& n) { return read_fields(v, kCommitStatusFields, n); },
-        "token_env", &NotifySpec::token_env, "the variable holding the git host API token"},
+    NotifierKind{"slack", read_url_notifier, url_is_set},
+    NotifierKind{"webhook", read_url_notifier, url_is_set},
+    NotifierKind{"commit_status", read_commit_status, token_is_set},
 };
 
 constexpr std::string_view kNotifierExpected =
@@ -203,10 +227,7 @@ Result<NotifySpec> read_notifier(const ConfigNode& item) {
   NotifySpec spec;
   spec.kind = entry.key;
   TRY(kind->read(entry.value, spec));
-  if ((spec.*kind->required).empty()) {
-    return entry.value.reject(fmt::format("no {} is set", kind->required_key),
-                              fmt::format("{}: {}", kind->required_key, kind->required_meaning));
-  }
+  TRY(kind->complete(entry.value, spec));
   return spec;
 }
 

@@ -8,7 +8,9 @@
 
 #include "config/app_fields.hpp"
 #include "config/patterns.hpp"
+#include "config/pipeline_stages.hpp"
 #include "config/sections.hpp"
+#include "core/status_target.hpp"
 
 namespace cutover::config {
 namespace {
@@ -19,6 +21,12 @@ Status check_complete(const AppDraft& draft, const ConfigNode& declared_at) {
   if (draft.app.repo.empty()) {
     return declared_at.reject("no repo is set",
                               "repo: a git URL or a local path, under this app or under defaults");
+  }
+  // A commit status needs the finished app: its repo and webhook say where it goes.
+  for (std::size_t i = 0; i < draft.app.notify.size(); ++i) {
+    if (draft.app.notify[i].kind != "commit_status") continue;
+    if (auto target = status_target(draft.app.notify[i], draft.app); !target)
+      return draft.notify_nodes[i].reject(target.error().problem, target.error().expected);
   }
   if (!draft.app.webhook) return {};
   const ConfigNode& webhook = *draft.webhook_node;
@@ -69,8 +77,9 @@ Status check_routes_unshared(const std::vector<AppDraft>& drafts) {
 
 }  // namespace
 
-Result<std::map<std::string, AppConfig>> read_apps(const std::optional<ConfigNode>& apps,
-                                                   const std::optional<ConfigNode>& defaults) {
+Result<std::map<std::string, AppConfig>> read_apps(
+    const std::optional<ConfigNode>& apps, const std::optional<ConfigNode>& defaults,
+    const std::vector<std::filesystem::path>& pipeline_dirs) {
   AppDraft base;
   if (defaults) TRY(read_app_fields(*defaults, base));
   if (!apps) return std::map<std::string, AppConfig>{};
@@ -87,6 +96,10 @@ Result<std::map<std::string, AppConfig>> read_apps(const std::optional<ConfigNod
     draft.app.name = entry.key;
     TRY(read_app_fields(entry.value, draft));
     TRY(check_complete(draft, entry.key_node));
+    if (draft.app.pipeline.stages.empty()) {
+      draft.app.pipeline = TRY(load_named_pipeline(
+          draft.app.pipeline.name, draft.pipeline_node.value_or(entry.key_node), pipeline_dirs));
+    }
     drafts.push_back(std::move(draft));
   }
   TRY(check_routes_unshared(drafts));

@@ -21,6 +21,12 @@ Status read_path(const ConfigNode& v, std::string& into) {
   return store(into, v.text_where(is_plain_text, "a file system path"));
 }
 
+const auto kWebhookRateFields = std::to_array<FieldRule<WebhookRate>>({
+    {"per_second",
+     [](const ConfigNode& v, WebhookRate& r) { return store(r.per_second, v.integer(0, 1000000)); }},
+    {"burst", [](const ConfigNode& v, WebhookRate& r) { return store(r.burst, v.integer(1, 1000000)); }},
+});
+
 const auto kDaemonFields = std::to_array<FieldRule<DaemonConfig>>({
     {"state_dir", [](const ConfigNode& v, DaemonConfig& d) { return read_path(v, d.state_dir); }},
     {"socket", [](const ConfigNode& v, DaemonConfig& d) { return read_path(v, d.socket); }},
@@ -46,6 +52,8 @@ const auto kDaemonFields = std::to_array<FieldRule<DaemonConfig>>({
      [](const ConfigNode& v, DaemonConfig& d) { return store(d.log_level, v.one_of(kLogLevels)); }},
     {"log_format", [](const ConfigNode& v,
                       DaemonConfig& d) { return store(d.log_format, v.one_of(kLogFormats)); }},
+    {"webhook_rate",
+     [](const ConfigNode& v, DaemonConfig& d) { return read_fields(v, kWebhookRateFields, d.webhook_rate); }},
 });
 
 const auto kNginxFields = std::to_array<FieldRule<NginxConfig>>({

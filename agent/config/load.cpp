@@ -12,6 +12,7 @@
 #include "config/read_fields.hpp"
 #include "config/relative_paths.hpp"
 #include "config/sections.hpp"
+#include "config/yaml_document.hpp"
 
 namespace cutover {
 namespace {
@@ -41,39 +42,23 @@ const auto kSections = std::to_array<config::FieldRule<Sections>>({
     {"environments", keep<&Sections::environments>},
 });
 
-std::string located(const std::string& name, const YAML::Mark& mark) {
-  if (mark.is_null()) return name;
-  return fmt::format("{}:{}:{}", name, mark.line + 1, mark.column + 1);
+// Named pipelines are looked up beside the config first, then among the
+// installed ones.
+std::vector<std::filesystem::path> pipeline_dirs(const std::filesystem::path& base) {
+  std::vector<std::filesystem::path> dirs;
+  if (!base.empty()) dirs.push_back(base / "pipelines");
+  dirs.push_back(std::filesystem::path(CUTOVER_SHARE_DIR) / "pipelines");
+  return dirs;
 }
 
-// yaml-cpp reports syntax errors as exceptions; they stop here.
-Result<YAML::Node> parse_yaml(const std::string& text, const std::string& name) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    return fail(
-        fmt::format("{}: invalid YAML: {}; expected well-formed YAML (check the indentation, "
-                    "quotes and brackets at or just before this point)",
-                    located(name, e.mark), e.msg));
-  }
-  if (documents.size() > 1) {
-    return fail(
-        fmt::format("{}: a second YAML document starts here; expected the whole config in one "
-                    "document (remove the --- separator)",
-                    located(name, documents[1].Mark())));
-  }
-  return documents.empty() ? YAML::Node() : documents.front();
-}
-
-Result<Config> read_config(const ConfigNode& root) {
+Result<Config> read_config(const ConfigNode& root, const std::filesystem::path& base) {
   Sections sections;
   TRY(config::read_fields(root, kSections, sections));
   Config config;
   if (sections.daemon) TRY(config::read_daemon(*sections.daemon, config.daemon));
   if (sections.nginx) TRY(config::read_nginx(*sections.nginx, config.nginx));
   if (sections.ports) config.ports = TRY(config::read_port_range(*sections.ports));
-  config.apps = TRY(config::read_apps(sections.apps, sections.defaults));
+  config.apps = TRY(config::read_apps(sections.apps, sections.defaults, pipeline_dirs(base)));
   if (sections.accessories)
     config.accessories = TRY(config::read_accessories(*sections.accessories));
   if (sections.environments) {
@@ -84,8 +69,8 @@ Result<Config> read_config(const ConfigNode& root) {
 
 Result<Config> load(const std::string& text, const std::string& name,
                     const std::filesystem::path& base) {
-  const YAML::Node document = TRY(parse_yaml(text, name));
-  Config config = TRY(read_config(ConfigNode(document, name)));
+  const YAML::Node document = TRY(config::parse_yaml(text, name));
+  Config config = TRY(read_config(ConfigNode(document, name), base));
   config.source_path = name;
   config::resolve_relative_paths(config, base);
   return config;

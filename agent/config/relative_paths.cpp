@@ -30,6 +30,7 @@ void resolve_relative_paths(Config& config, const std::filesystem::path& base) {
   for (auto& [name, app] : config.apps) {
     resolve(app.env_file, base);
     resolve(app.auth.ssh_key, base);
+    resolve(app.auth.known_hosts, base);
     if (!is_remote_repo(app.repo)) resolve(app.repo, base);
   }
 }

@@ -7,9 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "core/pipeline.hpp"
+
 namespace cutover {
 
 using Millis = std::chrono::milliseconds;
+
+// Requests a second per source address on daemon.listen, and the burst
+// allowed above it (429 beyond); per_second 0 turns the limit off.
+struct WebhookRate {
+  int per_second = 5;
+  int burst = 20;
+};
 
 struct DaemonConfig {
   std::string state_dir = "/var/lib/cutover";
@@ -19,6 +28,7 @@ struct DaemonConfig {
   std::string docker = "unix:///var/run/docker.sock";
   std::string log_level = "info";   // trace|debug|info|warn|error
   std::string log_format = "text";  // text|json
+  WebhookRate webhook_rate;
 };
 
 struct NginxConfig {
@@ -46,6 +56,9 @@ struct HealthSpec {
 struct AuthSpec {
   std::string ssh_key;    // path to a private key file
   std::string token_env;  // name of an environment variable holding a token
+  std::string known_hosts;         // ssh host keys; "" = ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts
+  std::string ssh_passphrase_env;  // name of an environment variable holding ssh_key's passphrase
+  bool operator==(const AuthSpec&) const = default;
 };
 
 struct BuildSpec {
@@ -71,6 +84,10 @@ struct NotifySpec {
   std::string url;
   std::string url_env;
   std::string token_env;
+  // commit_status only; each "" = derived from the app's repo and webhook.
+  std::string provider;   // github|gitlab|gitea|forgejo
+  std::string api_url;    // the API root, such as https://api.github.com
+  std::string repo_path;  // owner/name on the git host
 };
 
 struct RoleSpec {
@@ -97,7 +114,7 @@ struct AppConfig {
   int retain = 5;
   std::optional<WebhookSpec> webhook;
   Millis poll{0};
-  std::string pipeline = "default";  // a pipelines/<name>.yml
+  Pipeline pipeline;  // stages read from pipelines/<name>.yml or inline
   std::vector<NotifySpec> notify;
   std::map<std::string, RoleSpec> roles;
 };

@@ -28,14 +28,16 @@ constexpr NameTable<DeploymentState, 5> kDeploymentStates{
      {DeploymentState::succeeded, "succeeded"},
      {DeploymentState::failed, "failed"},
      {DeploymentState::superseded, "superseded"}}};
-constexpr NameTable<Phase, 9> kPhases{{{Phase::queued, "queued"},
+constexpr NameTable<Phase, 11> kPhases{{{Phase::queued, "queued"},
                                        {Phase::resolving, "resolving"},
                                        {Phase::building, "building"},
+                                       {Phase::testing, "testing"},
                                        {Phase::starting, "starting"},
                                        {Phase::health, "health"},
                                        {Phase::switching, "switching"},
                                        {Phase::switched, "switched"},
                                        {Phase::draining, "draining"},
+                                       {Phase::verifying, "verifying"},
                                        {Phase::done, "done"}}};
 
 template <class Enum, std::size_t N>

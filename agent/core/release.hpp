@@ -27,7 +27,8 @@ enum class DeploymentKind { deploy, rollback };
 enum class DeploymentState { queued, running, succeeded, failed, superseded };
 
 // Where a running deployment is; persisted so a restarted daemon knows what to undo or finish.
-enum class Phase { queued, resolving, building, starting, health, switching, switched, draining, done };
+// testing: test and release stages; verifying: the verify stage (the release is live).
+enum class Phase { queued, resolving, building, testing, starting, health, switching, switched, draining, verifying, done };
 
 struct Deployment {
   std::int64_t id = 0;

@@ -7,6 +7,15 @@
 namespace cutover {
 namespace {
 
+Result<std::optional<ContainerInfo>> find_container(Engine& engine, const std::string& name) {
+  auto all = TRY(engine.docker.list_containers({{"cutover.app", ""}}));
+  for (auto& c : all)
+    if (c.name == name) return std::optional<ContainerInfo>{c};
+  return std::optional<ContainerInfo>{};
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> app_environment(const AppConfig& app) {
   std::vector<std::string> env;
   for (const auto& [key, value] : app.env) env.push_back(key + "=" + value);
@@ -27,15 +36,6 @@ Result<std::vector<std::string>> app_environment(const AppConfig& app) {
   }
   return env;
 }
-
-Result<std::optional<ContainerInfo>> find_container(Engine& engine, const std::string& name) {
-  auto all = TRY(engine.docker.list_containers({{"cutover.app", ""}}));
-  for (auto& c : all)
-    if (c.name == name) return std::optional<ContainerInfo>{c};
-  return std::optional<ContainerInfo>{};
-}
-
-}  // namespace
 
 Labels release_labels(const Release& release) {
   return {{"cutover.app", release.app},

@@ -10,6 +10,8 @@
 namespace cutover {
 
 Labels release_labels(const Release& release);
+// The app's env, PORT, and the lines of its env_file (read now; never logged).
+Result<std::vector<std::string>> app_environment(const AppConfig& app);
 
 // Creates (or reuses) and starts one container per port; returns their ids.
 Result<std::vector<std::string>> start_release_containers(Engine& engine, const AppConfig& app,

@@ -2,15 +2,21 @@
 
 #include <algorithm>
 #include <future>
+#include <map>
 #include <mutex>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include "core/access_record.hpp"
 #include "core/dockerfile.hpp"
 #include "deploy/containers.hpp"
 #include "deploy/traffic.hpp"
 #include "health/probe.hpp"
+#include "pipeline/command_stage.hpp"
+#include "pipeline/traffic_watch.hpp"
+#include "util/duration.hpp"
 
 namespace cutover {
 namespace {
@@ -147,7 +153,105 @@ Status Deployer::deploy(Deployment& d, const AppConfig& app) {
     discard(release);
     return built;
   }
-  return cut_over(d, app, release);
+  if (auto gated = run_gate_stages(d, app, release); !gated) {
+    discard(release);
+    return gated;
+  }
+  SwitchMark mark;
+  TRY(cut_over(d, app, release, mark));
+  if (const Stage* stage = verify_stage(app.pipeline)) TRY(verify(d, app, release, stage->verify, mark));
+  apply_retention(engine_, app, d.id);
+  return {};
+}
+
+// test and release stages, in pipeline order, before anything is started.
+Status Deployer::run_gate_stages(Deployment& d, const AppConfig& app, const Release& release) {
+  std::map<StageKind, int> runs;
+  for (const auto& stage : app.pipeline.stages) {
+    if (stage.kind != StageKind::test && stage.kind != StageKind::release) continue;
+    set_phase(d, Phase::testing);
+    const std::string step = to_string(stage.kind);
+    const int run_number = ++runs[stage.kind];
+    StepTimer timer(engine_.events, d.id, step,
+                    fmt::format("run `{}` in a throwaway container of {}", fmt::join(stage.command, " "),
+                                release.image));
+    auto ran = [&]() -> Status {
+      CommandStageRun run;
+      run.deployment = d.id;
+      run.step = step;
+      run.timeout = stage.timeout;
+      run.container.name = fmt::format("{}-{}-{}{}", app.name, release.number, step,
+                                       run_number > 1 ? fmt::format("-{}", run_number) : "");
+      run.container.image = release.image;
+      run.container.labels = release_labels(release);
+      run.container.labels["cutover.stage"] = step;
+      run.container.env = TRY(app_environment(app));
+      run.container.cmd = stage.command;
+      run.container.binds = app.volumes;
+      run.container.one_off = true;
+      return run_command_stage(engine_.docker, engine_.events, run);
+    }();
+    if (!ran) {
+      timer.fail(ran.error().message);
+      return ran;
+    }
+    timer.end("exit code 0");
+  }
+  return {};
+}
+
+// Watches the new release's requests; a release that crosses the stage's
+// thresholds is rolled back at once.
+Status Deployer::verify(Deployment& d, const AppConfig& app, const Release& release, const VerifySpec& spec,
+                        const SwitchMark& mark) {
+  set_phase(d, Phase::verifying);
+  StepTimer step(engine_.events, d.id, "verify",
+                 fmt::format("watch {} for {} (max_5xx_ratio {}, max_p95 {}, min_requests {})",
+                             release_id(app.name, release.number), format_duration(spec.window), spec.max_5xx_ratio,
+                             spec.max_p95.count() > 0 ? format_duration(spec.max_p95) : "off", spec.min_requests));
+  TrafficWatch watch;
+  watch.log_path = access_log_path(engine_.config()->daemon.state_dir, app.name);
+  watch.offset = mark.access_log_offset;
+  watch.ports = std::set<int>(release.ports.begin(), release.ports.end());
+  watch.since_ms = mark.started;
+  watch.spec = spec;
+  auto verdict = watch_traffic(watch);
+  if (!verdict.problem) {
+    step.end(fmt::format("passed: {}", verdict.summary));
+    return {};
+  }
+  step.fail(fmt::format("failed: {}", *verdict.problem));
+  return roll_back_unverified(d, app, release, *verdict.problem);
+}
+
+// The rollback is a deployment of its own, so a restart in the middle of it
+// is recovered like any rollback; this lane runs nothing else meanwhile.
+Status Deployer::roll_back_unverified(Deployment& d, const AppConfig& app, const Release& release,
+                                      const std::string& problem) {
+  const std::string bad = release_id(app.name, release.number);
+  auto previous = d.previous_release > 0 ? TRY(engine_.store.release(app.name, d.previous_release))
+                                         : std::optional<Release>{};
+  if (!previous || previous->state != ReleaseState::standby)
+    return fail(fmt::format("verify: {}; there is no retained previous release to roll back to, so {} stays live; "
+                            "fix the app and deploy again",
+                            problem, bad));
+  Deployment back;
+  back.app = app.name;
+  back.kind = DeploymentKind::rollback;
+  back.ref = release_id(app.name, previous->number);
+  back.trigger = "verify";
+  back.created_at = now_ms();
+  back.id = TRY(engine_.store.insert_deployment(back));
+  engine_.events.emit(d.id, "verify", "info",
+                      fmt::format("rolling back to {} (deployment {})", back.ref, back.id));
+  Deployer(engine_).run(back);
+  auto after = TRY(engine_.store.deployment(back.id));
+  if (!after || after->state != DeploymentState::succeeded)
+    return fail(fmt::format("verify: {}; the automatic rollback to {} (deployment {}) failed too: {}; {} stays live",
+                            problem, back.ref, back.id, after ? after->error : "it was not recorded", bad));
+  // Bad, not a rollback target: `cutover rollback` must not bring it back.
+  discard(release);
+  return fail(fmt::format("verify: {}; rolled back to {} (deployment {})", problem, back.ref, back.id));
 }
 
 Status Deployer::rollback(Deployment& d, const AppConfig& app) {
@@ -179,7 +283,10 @@ Status Deployer::rollback(Deployment& d, const AppConfig& app) {
   engine_.events.emit(d.id, "resolve", "info",
                       fmt::format("rolling back {} to {} ({})", live ? release_id(app.name, live->number) : "nothing",
                                   release_id(app.name, target->number), short_sha(target->sha)));
-  return cut_over(d, app, *target);
+  SwitchMark mark;
+  TRY(cut_over(d, app, *target, mark));
+  apply_retention(engine_, app, d.id);
+  return {};
 }
 
 Status Deployer::start_and_check(Deployment& d, const AppConfig& app, Release& release) {
@@ -231,7 +338,7 @@ Status Deployer::start_and_check(Deployment& d, const AppConfig& app, Release& r
   return {};
 }
 
-Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release) {
+Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release, SwitchMark& mark) {
   auto previous = TRY(live_release(engine_.store, app.name));
   d.previous_release = previous ? previous->number : 0;
   if (auto ready = start_and_check(d, app, release); !ready) {
@@ -241,6 +348,8 @@ Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release)
 
   set_phase(d, Phase::switching);
   StepTimer step(engine_.events, d.id, "switch", "nginx: validate, reload, confirm");
+  mark.access_log_offset = file_size_or_zero(access_log_path(engine_.config()->daemon.state_dir, app.name));
+  mark.started = now_ms();
   auto routed = route_to_release(engine_, app, release);
   if (!routed) {
     step.fail(routed.error().message);
@@ -253,7 +362,6 @@ Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release)
                        release_id(app.name, release.number), routed->validate_ms, routed->confirm_ms));
 
   drain_previous(d, app);
-  apply_retention(engine_, app, d.id);
   return {};
 }
 

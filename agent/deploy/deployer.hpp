@@ -1,12 +1,20 @@
 #pragma once
 // Runs one deployment or rollback from start to end (SPEC section 3):
-// resolve → build → start → health → switch → drain → retain.
+// resolve → build → test/release stages → start → health → switch → drain
+// → verify (rolling back on failure) → retain.
 #include <cstdint>
 
 #include "core/release.hpp"
 #include "deploy/engine.hpp"
 
 namespace cutover {
+
+// Where the verify stage starts reading: the access log's size and the time
+// just before the switch.
+struct SwitchMark {
+  std::uintmax_t access_log_offset = 0;
+  TimestampMs started = 0;
+};
 
 class Deployer {
  public:
@@ -20,14 +28,18 @@ class Deployer {
   Result<std::string> resolve(Deployment& d, const AppConfig& app);
   Status build(Deployment& d, const AppConfig& app, const Release& release);
   Status check_base_images(GitMirror& mirror, const AppConfig& app, const Release& release);
-  Status cut_over(Deployment& d, const AppConfig& app, Release& release);
+  Status run_gate_stages(Deployment& d, const AppConfig& app, const Release& release);
+  Status cut_over(Deployment& d, const AppConfig& app, Release& release, SwitchMark& mark);
+  Status verify(Deployment& d, const AppConfig& app, const Release& release, const VerifySpec& spec,
+                const SwitchMark& mark);
+  Status roll_back_unverified(Deployment& d, const AppConfig& app, const Release& release, const std::string& problem);
   Status start_and_check(Deployment& d, const AppConfig& app, Release& release);
   void drain_previous(Deployment& d, const AppConfig& app);
   void set_phase(Deployment& d, Phase phase);
   void give_up(const Deployment& d, const Release& release);
   void discard(const Release& release);
 
-  Engine& engine_;
+  Engine& engine_;  // one Deployer serves every app's lane at once: no state of its own
 };
 
 // Keeps the newest app.retain standby releases; removes older ones with their images.

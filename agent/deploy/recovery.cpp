@@ -60,6 +60,12 @@ bool switch_completed(Engine& engine, const Deployment& d, const AppConfig& app)
 void resolve_interrupted(Engine& engine, Deployment& d, const Config& config) {
   auto app_it = config.apps.find(d.app);
   const AppConfig* app = app_it == config.apps.end() ? nullptr : &app_it->second;
+  // Verification never finished; whatever the store calls live (the release,
+  // or the previous one if an automatic rollback got that far) stays live.
+  if (d.phase == Phase::verifying)
+    return finish(engine, d, DeploymentState::failed,
+                  fmt::format("interrupted by a daemon restart while verifying {}; verification did not finish",
+                              release_id(d.app, d.release_number)));
   bool moved_traffic = d.phase == Phase::switched || d.phase == Phase::draining || d.phase == Phase::done;
   if (d.phase == Phase::switching && app) moved_traffic = switch_completed(engine, d, *app);
   if (!moved_traffic) return undo(engine, d, app);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/access_record.hpp"
 #include "deploy/containers.hpp"
 #include "nginx/site.hpp"
 #include "util/files.hpp"
@@ -22,8 +23,13 @@ Result<SwitchTimings> route_to_release(Engine& engine, const AppConfig& app, con
   SwitchTimings timings;
   auto config = engine.config();
   auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/app.conf.mustache"));
-  auto site = TRY(render_site(template_text, SiteModel{app.name, release_id(app.name, release.number),
-                                                       release.ports, app.routes}));
+  SiteModel model{app.name, release_id(app.name, release.number), release.ports, app.routes, ""};
+  if (verify_stage(app.pipeline)) {
+    // nginx opens the log at reload; its directory must be there first.
+    TRY(ensure_directory(config->daemon.state_dir + "/logs"));
+    model.access_log = access_log_path(config->daemon.state_dir, app.name);
+  }
+  auto site = TRY(render_site(template_text, model));
   auto previous = TRY(engine.nginx.read_site(app.name));
   TRY(engine.nginx.install_site(app.name, site));
   timings.validate_ms = now_ms() - started;

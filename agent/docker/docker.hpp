@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,8 @@ struct ContainerSpec {
   int container_port = 0;
   int host_port = 0;  // published on 127.0.0.1 only
   std::vector<std::string> binds;
+  // A pipeline stage's throwaway container: no restart policy, nothing published.
+  bool one_off = false;
 };
 
 struct ContainerInfo {
@@ -66,6 +69,11 @@ class Docker {
   // (an empty value matches any value of that label).
   virtual Result<std::vector<ContainerInfo>> list_containers(const Labels& filter) = 0;
   virtual Result<std::string> container_logs(const std::string& id, int tail_lines) = 0;
+  // Streams a started container's output (stdout and stderr, one line at a
+  // time) until it exits. Its exit code, or nullopt when `timeout` passed
+  // first (the container is then still running).
+  virtual Result<std::optional<int>> follow_until_exit(const std::string& id, Millis timeout,
+                                                       const LineSink& on_line) = 0;
   // Removing a missing image is ok.
   virtual Status remove_image(const std::string& tag) = 0;
 };

@@ -10,6 +10,7 @@
 #include "docker/context_upload.hpp"
 #include "docker/docker.hpp"
 #include "docker/engine_json.hpp"
+#include "docker/line_splitter.hpp"
 #include "docker/log_frames.hpp"
 #include "docker/url_escape.hpp"
 #include "util/http.hpp"
@@ -156,6 +157,36 @@ class EngineClient final : public Docker {
     return demultiplex_logs(answer.body);
   }
 
+  Result<std::optional<int>> follow_until_exit(const std::string& id, Millis timeout,
+                                               const LineSink& on_line) override {
+    const std::string what = fmt::format("docker logs --follow {}", id);
+    std::size_t lines_seen = 0;
+    const LineSink count_and_pass = [&](std::string_view line) {
+      ++lines_seen;
+      on_line(line);
+    };
+    LogFrameReader frames;
+    LineSplitter lines;
+    HttpRequest http =
+        make_request("GET", fmt::format("/containers/{}/logs?follow=1&stdout=1&stderr=1", url_escape(id)), timeout);
+    http.on_data = [&](std::string_view chunk) {
+      frames.feed(chunk, [&](std::string_view payload) { lines.feed(payload, count_and_pass); });
+      return true;
+    };
+    const auto started = std::chrono::steady_clock::now();
+    const auto answer = http_request(http);
+    lines.flush(count_and_pass);
+    // The stream ends when the container exits; a transfer cut by the time
+    // limit means it was still running.
+    if (!answer && std::chrono::steady_clock::now() - started >= timeout) return std::optional<int>{};
+    if (!answer) return fail(fmt::format("{}: {}; is dockerd running and responsive?", what, answer.error().message));
+    if (answer->status != 200)
+      return fail(fmt::format("{}: {}{}", what, answer_message(*answer), missing_container_hint(*answer)));
+    const auto code = TRY(exit_code(id));
+    TRY(catch_up(id, lines_seen, on_line));
+    return code;
+  }
+
   Status remove_image(const std::string& tag) override {
     const std::string what = fmt::format("docker rmi {}", tag);
     // Not forced: with force=1 dockerd silently untags an image that a
@@ -170,6 +201,31 @@ class EngineClient final : public Docker {
   }
 
  private:
+  // dockerd may end a followed log before its last lines (a final line
+  // without a newline, at least) reached the stream: read the whole log once
+  // the container has exited and pass on what the stream missed.
+  Status catch_up(const std::string& id, std::size_t lines_seen, const LineSink& on_line) {
+    const std::string all = TRY(container_logs(id, 0));
+    std::size_t index = 0;
+    LineSplitter lines;
+    const LineSink skip_seen = [&](std::string_view line) {
+      if (index++ >= lines_seen) on_line(line);
+    };
+    lines.feed(all, skip_seen);
+    lines.flush(skip_seen);
+    return {};
+  }
+
+  // Asked once the container has stopped, so dockerd answers at once.
+  Result<std::optional<int>> exit_code(const std::string& id) const {
+    const std::string what = fmt::format("docker wait {}", id);
+    const auto answer = TRY(call(what, "POST", fmt::format("/containers/{}/wait", url_escape(id))));
+    if (answer.status != 200) return fail(fmt::format("{}: {}{}", what, answer_message(answer), missing_container_hint(answer)));
+    auto code = parse_exit_code(answer.body);
+    if (!code) return fail(fmt::format("{}: {}", what, code.error().message));
+    return std::optional<int>{*code};
+  }
+
   HttpRequest make_request(std::string method, const std::string& path, Millis timeout) const {
     HttpRequest request;
     request.method = std::move(method);

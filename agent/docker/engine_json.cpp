@@ -46,7 +46,9 @@ std::string container_create_body(const ContainerSpec& spec) {
       {"Labels", json(spec.labels)},
       {"Env", json(spec.env)},
       {"HostConfig",
-       {{"Init", true}, {"RestartPolicy", {{"Name", "unless-stopped"}}}, {"Binds", json(spec.binds)}}},
+       {{"Init", true},
+        {"RestartPolicy", {{"Name", spec.one_off ? "no" : "unless-stopped"}}},
+        {"Binds", json(spec.binds)}}},
   };
   if (!spec.cmd.empty()) body["Cmd"] = spec.cmd;
   if (spec.container_port > 0) publish_port(body, spec);
@@ -76,6 +78,13 @@ Result<std::string> parse_created_id(std::string_view body) {
   std::string id = text_at(json::parse(body, nullptr, false), "Id");
   if (id.empty()) return fail(fmt::format("dockerd created a container but named no Id: {:.{}}", body, kMaxQuotedBody));
   return id;
+}
+
+Result<int> parse_exit_code(std::string_view body) {
+  const auto answer = json::parse(body, nullptr, false);
+  if (!answer.is_object() || !answer.contains("StatusCode") || !answer["StatusCode"].is_number_integer())
+    return fail(fmt::format("dockerd named no exit code: {:.{}}", body, kMaxQuotedBody));
+  return answer["StatusCode"].get<int>();
 }
 
 std::string answer_message(const HttpResponse& response) {

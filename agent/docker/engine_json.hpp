@@ -17,6 +17,8 @@ std::string label_filters(const Labels& filter);
 Result<std::vector<ContainerInfo>> parse_container_list(std::string_view body);
 // The Id in the answer of POST /containers/create.
 Result<std::string> parse_created_id(std::string_view body);
+// The StatusCode in the answer of POST /containers/{id}/wait.
+Result<int> parse_exit_code(std::string_view body);
 // What dockerd says in an error answer: its "message", else the raw body.
 std::string answer_message(const HttpResponse& response);
 

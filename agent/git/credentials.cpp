@@ -21,17 +21,6 @@ const char* user_or(const char* username_from_url, const char* fallback) {
 
 }  // namespace
 
-void Credentials::attach(git_remote_callbacks& callbacks) {
-  callbacks.credentials = &Credentials::on_request;
-  callbacks.payload = this;
-}
-
-int Credentials::on_request(git_credential** out, const char* /*url*/,
-                            const char* username_from_url, unsigned int allowed_types,
-                            void* self) {
-  return static_cast<Credentials*>(self)->answer(out, username_from_url, allowed_types);
-}
-
 int Credentials::answer(git_credential** out, const char* username_from_url,
                         unsigned int allowed_types) {
   if ((allowed_types & GIT_CREDENTIAL_SSH_KEY) != 0 && !auth_.ssh_key.empty()) {
@@ -64,11 +53,20 @@ int Credentials::ssh_key(git_credential** out, const char* username) {
     return refuse(fmt::format("the ssh key {} (auth.ssh_key) does not exist; fix the path",
                               auth_.ssh_key));
   }
+  const char* passphrase = nullptr;
+  if (!auth_.ssh_passphrase_env.empty()) {
+    passphrase = std::getenv(auth_.ssh_passphrase_env.c_str());
+    if (passphrase == nullptr) {
+      return refuse(fmt::format("auth.ssh_passphrase_env names {}, which is not set in cutoverd's "
+                                "environment; set it (for example in the systemd unit)",
+                                auth_.ssh_passphrase_env));
+    }
+  }
   const std::string public_key = auth_.ssh_key + ".pub";
   // libssh2 derives the public key from the private one when it is not given.
   const bool has_public_key = std::filesystem::exists(public_key, ignored);
   return git_credential_ssh_key_new(out, username, has_public_key ? public_key.c_str() : nullptr,
-                                    auth_.ssh_key.c_str(), nullptr);
+                                    auth_.ssh_key.c_str(), passphrase);
 }
 
 int Credentials::token(git_credential** out, const char* username) {

@@ -1,6 +1,7 @@
 #pragma once
 // Answers libgit2's credential requests from an app's AuthSpec: an access
-// token read from the environment for https, a private key file for ssh.
+// token read from the environment for https, a private key file (and its
+// passphrase, from the environment) for ssh.
 // Errors name the setting to fix and never contain the token itself.
 #include <git2.h>
 
@@ -14,14 +15,10 @@ class Credentials {
   Credentials(const Credentials&) = delete;
   Credentials& operator=(const Credentials&) = delete;
 
-  // Routes the credential requests of one connection to this object,
-  // which must outlive it.
-  void attach(git_remote_callbacks& callbacks);
+  // libgit2's credentials callback for one connection (see remote_callbacks.hpp).
+  int answer(git_credential** out, const char* username_from_url, unsigned int allowed_types);
 
  private:
-  static int on_request(git_credential** out, const char* url, const char* username_from_url,
-                        unsigned int allowed_types, void* self);
-  int answer(git_credential** out, const char* username_from_url, unsigned int allowed_types);
   int ssh_key(git_credential** out, const char* username);
   int token(git_credential** out, const char* username);
   // libgit2 asks again after the server refused an answer; offering the

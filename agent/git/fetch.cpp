@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstdlib>
 #include <optional>
 
-#include "git/credentials.hpp"
 #include "git/libgit2.hpp"
+#include "git/remote_callbacks.hpp"
 #include "git/remote_url.hpp"
 
 namespace cutover {
@@ -36,6 +37,17 @@ std::optional<git_oid> advertised(git_remote* remote, const std::string& ref) {
   return std::nullopt;
 }
 
+// libgit2 1.5 also loads $HOME/.ssh/known_hosts through libssh2 before
+// every ssh fetch (to choose the host key type to ask for), and one line
+// libssh2 cannot parse there fails the fetch, whatever auth.known_hosts says.
+std::string next_step(const std::string& error) {
+  if (!error.starts_with("error loading known_hosts")) return "check the repo URL and credentials";
+  const char* home = std::getenv("HOME");
+  return fmt::format("libgit2 reads {}/.ssh/known_hosts before every ssh fetch; fix or remove the line there "
+                     "that libssh2 cannot parse",
+                     home != nullptr ? home : "~");
+}
+
 }  // namespace
 
 Result<std::string> fetch_origin_branch(git_remote* origin, const AuthSpec& auth,
@@ -43,10 +55,10 @@ Result<std::string> fetch_origin_branch(git_remote* origin, const AuthSpec& auth
   TRY(check_branch_name(branch));
   const std::string url = git_remote_url(origin);
   const std::string shown_url = redact(url, url);
-  Credentials credentials(auth);
+  RemoteCallbacks callbacks(auth, url);
   git_fetch_options options;
   git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION);
-  credentials.attach(options.callbacks);
+  callbacks.attach(options.callbacks);
   // Honour http(s)_proxy and git's http.proxy, as the git CLI would.
   options.proxy_opts.type = GIT_PROXY_AUTO;
   // Tags come through the explicit, forced refspec below instead.
@@ -59,8 +71,12 @@ Result<std::string> fetch_origin_branch(git_remote* origin, const AuthSpec& auth
   std::array<char*, 2> specs{branch_spec.data(), tags_spec.data()};
   const git_strarray refspecs{specs.data(), specs.size()};
   if (git_remote_fetch(origin, &refspecs, &options, "cutover: fetch") != 0) {
-    return fail(fmt::format("git fetch {} branch {}: {}; check the repo URL and credentials",
-                            shown_url, branch, redact(last_git_error(), url)));
+    // The refusal names its own next step; the generic one would mislead.
+    if (const auto& refusal = callbacks.host_key().refusal()) {
+      return fail(fmt::format("git fetch {} branch {}: {}", shown_url, branch, *refusal));
+    }
+    const std::string error = redact(last_git_error(), url);
+    return fail(fmt::format("git fetch {} branch {}: {}; {}", shown_url, branch, error, next_step(error)));
   }
   // A branch deleted upstream would otherwise leave its old tip in the mirror.
   const std::optional<git_oid> tip = advertised(origin, ref);

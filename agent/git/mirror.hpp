@@ -1,6 +1,7 @@
 #pragma once
 // A bare mirror of an app's repository under state_dir, kept up to date with
-// libgit2. Transports: file://, local path, https (token), ssh (key) later.
+// libgit2. Transports: file://, local path, https (token), ssh (key, with
+// the host key checked against known_hosts).
 #include <memory>
 #include <optional>
 #include <string>

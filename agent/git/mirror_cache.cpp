@@ -5,9 +5,12 @@ namespace cutover {
 Result<GitMirror*> MirrorCache::get(const AppConfig& app) {
   std::lock_guard lock(mutex_);
   auto& entry = mirrors_[app.name];
-  if (!entry.mirror || entry.url != app.repo) {
+  // A reload that changes auth (a new key, another known_hosts) must reach
+  // the next fetch, and the mirror holds the auth it was opened with.
+  if (!entry.mirror || entry.url != app.repo || entry.auth != app.auth) {
     entry.mirror = TRY(GitMirror::open(root_ + "/" + app.name + ".git", app.repo, app.auth));
     entry.url = app.repo;
+    entry.auth = app.auth;
   }
   return entry.mirror.get();
 }

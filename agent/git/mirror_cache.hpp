@@ -1,7 +1,7 @@
 #pragma once
 // One open mirror per app for the daemon's life: opening a libgit2 remote
 // costs memory that libgit2 1.5 never returns, so it is done once per app
-// (and again only when the app's repo URL changes).
+// (and again only when the app's repo URL or auth changes).
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +20,7 @@ class MirrorCache {
  private:
   struct Entry {
     std::string url;
+    AuthSpec auth;
     std::unique_ptr<GitMirror> mirror;
   };
   std::string root_;

@@ -3,9 +3,12 @@
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include "core/access_record.hpp"
 
 namespace cutover {
 namespace {
@@ -28,9 +31,20 @@ mst::data route_data(const Route& route) {
   return d;
 }
 
+// The access log path is written into nginx's config unquoted.
+bool is_safe_log_path(std::string_view path) {
+  return !path.empty() && path.front() == '/' && std::all_of(path.begin(), path.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' || c == '-';
+  });
+}
+
 }  // namespace
 
 Result<std::string> render_site(const std::string& template_text, const SiteModel& model) {
+  if (!model.access_log.empty() && !is_safe_log_path(model.access_log))
+    return fail(fmt::format("nginx file for {}: the access log path {} has characters nginx config cannot carry "
+                            "safely; use a daemon.state_dir of letters, digits, '/', '.', '_' and '-'",
+                            model.app, model.access_log));
   mst::mustache tmpl(template_text);
   if (!tmpl.is_valid())
     return fail(fmt::format("nginx template for {}: {}; fix templates/nginx/app.conf.mustache", model.app,
@@ -49,6 +63,12 @@ Result<std::string> render_site(const std::string& template_text, const SiteMode
   root.set("upstream", upstream_name(model.app));
   root.set("servers", servers);
   root.set("routes", routes);
+  if (!model.access_log.empty()) {
+    mst::data log;
+    log.set("path", model.access_log);
+    log.set("format", std::string(kAccessLogFormat));
+    root.set("access_log", log);
+  }
   std::string text = tmpl.render(root);
   if (!tmpl.is_valid())
     return fail(fmt::format("nginx template for {}: {}", model.app, tmpl.error_message()));

@@ -14,6 +14,7 @@ struct SiteModel {
   std::string release;     // <app>@<n>
   std::vector<int> ports;  // host ports of the live replicas
   std::vector<Route> routes;
+  std::string access_log;  // "": none; else the file the verify stage reads
 };
 
 Result<std::string> render_site(const std::string& template_text, const SiteModel& model);

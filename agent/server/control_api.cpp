@@ -42,7 +42,8 @@ bool send_json(UnixSocket& socket, const ApiRequest& request, http::status statu
   http::response<http::string_body> response{status, request.version()};
   response.set(http::field::content_type, "application/json");
   response.keep_alive(request.keep_alive());
-  response.body() = body.dump() + "\n";
+  // Replace, not throw: messages may quote bytes a client sent that are not UTF-8.
+  response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   response.prepare_payload();
   boost::beast::error_code ec;
   http::write(socket, response, ec);
@@ -226,7 +227,7 @@ bool Handler::events() {
   boost::beast::error_code ec;
   http::write_header(socket_, serializer, ec);
   auto write_line = [&](const json& line) {
-    std::string text = line.dump() + "\n";
+    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     boost::asio::write(socket_, http::make_chunk(boost::asio::buffer(text)), ec);
     return !ec;
   };

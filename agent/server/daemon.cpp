@@ -16,6 +16,7 @@
 #include "deploy/recovery.hpp"
 #include "git/mirror_cache.hpp"
 #include "nginx/include_check.hpp"
+#include "notify/notifier.hpp"
 #include "server/hook_server.hpp"
 #include "server/unix_server.hpp"
 #include "util/files.hpp"
@@ -91,6 +92,9 @@ int run_daemon(const std::string& config_path) {
 
   EventLog events(**store);
   MirrorCache mirrors(cfg->daemon.state_dir + "/git");
+  // Declared before the engine and the queue, so it outlives every deployment that reports to it.
+  auto notify_sender = notify::make_curl_sender();
+  notify::Notifier notifier(*notify_sender, secret_from_environment);
   Engine engine{[&] { return config.get(); },
                 **store,
                 **docker,
@@ -101,7 +105,7 @@ int run_daemon(const std::string& config_path) {
                 count_connections_to,
                 Millis{100},
                 Millis{10000},
-                {}};
+                [&](const Deployment& d, const AppConfig& app) { notifier.watch(d, app); }};
   auto pending = recover(engine);
 
   DeployQueue queue(engine);
@@ -115,7 +119,7 @@ int run_daemon(const std::string& config_path) {
   }
   spdlog::info("control API on {}", cfg->daemon.socket);
   HookContext hooks{[&] { return config.get(); }, **store, queue, secret_from_environment};
-  HookServer listener(hooks, cfg->daemon.listen);
+  HookServer listener(hooks, cfg->daemon.listen, hook_limits(cfg->daemon));
   if (auto listening = listener.start(); !listening) {
     spdlog::critical("{}", listening.error().message);
     return 1;
@@ -135,6 +139,8 @@ int run_daemon(const std::string& config_path) {
   listener.stop();
   server.stop();
   queue.shutdown();
+  // What the last deployments reported gets a short chance to go out.
+  notifier.stop(Millis{3000});
   spdlog::info("stopped");
   return 0;
 }

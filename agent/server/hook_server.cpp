@@ -104,7 +104,8 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
     response->set(http::field::content_type, "application/json");
     response->set(http::field::connection, "close");
     if (status == http::status::too_many_requests) response->set(http::field::retry_after, "1");
-    response->body() = body.dump() + "\n";
+    // Replace, not throw: a request target may hold bytes that are not UTF-8.
+    response->body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     response->prepare_payload();
     stream_.expires_after(server_.limits().read_timeout);
     http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code, std::size_t) {
@@ -137,6 +138,13 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
 };
 
 }  // namespace
+
+HookLimits hook_limits(const DaemonConfig& daemon) {
+  HookLimits limits;
+  limits.requests_per_second = daemon.webhook_rate.per_second;
+  limits.burst = daemon.webhook_rate.burst;
+  return limits;
+}
 
 Result<tcp::endpoint> parse_listen_address(const std::string& listen) {
   auto colon = listen.rfind(':');

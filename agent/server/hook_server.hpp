@@ -28,9 +28,12 @@ struct HookLimits {
   std::size_t max_body = 25u << 20;  // SPEC: 413 above 25 MiB
   Millis read_timeout{10000};        // headers and body together
   int max_connections = 256;
-  double requests_per_second = 5;    // per source address
+  double requests_per_second = 5;    // per source address; 0 = no limit
   double burst = 20;
 };
+
+// The limits with daemon.webhook_rate applied.
+HookLimits hook_limits(const DaemonConfig& daemon);
 
 class HookServer {
  public:

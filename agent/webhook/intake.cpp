@@ -11,6 +11,9 @@
 namespace cutover {
 namespace {
 
+// `text` must be UTF-8 for the answer to serialise: a value the sender wrote
+// (the app in the URL, a header) goes in through {:?}, which quotes it and
+// escapes any other byte.
 HookVerdict answer(int status, const std::string& key, const std::string& text) {
   HookVerdict verdict;
   verdict.status = status;
@@ -30,7 +33,7 @@ HookVerdict judge_event(const PushEvent& event, const AppConfig& app) {
   if (event.kind == EventKind::ping) return ignored("ping: the webhook reaches cutover", event.delivery_id);
   if (event.kind == EventKind::tag) return ignored("tag push: cutover deploys branches", event.delivery_id);
   if (event.kind != EventKind::push)
-    return ignored(fmt::format("event {} is not a push", event.event_name), event.delivery_id);
+    return ignored(fmt::format("event {:?} is not a push", event.event_name), event.delivery_id);
   auto change = event.branch_change(app.branch);
   if (!change) return ignored(fmt::format("push to another branch (the app deploys {})", app.branch), event.delivery_id);
   if (change->deleted) return ignored(fmt::format("branch {} was deleted; nothing to deploy", app.branch), event.delivery_id);
@@ -54,7 +57,7 @@ HookVerdict judge_webhook(const Config& config, const std::string& app_name, con
                           std::string_view body, const SecretLookup& secrets) {
   auto app = config.apps.find(app_name);
   if (app == config.apps.end() || !app->second.webhook)
-    return answer(404, "error", fmt::format("no app {} with a webhook configured", app_name));
+    return answer(404, "error", fmt::format("no app {:?} with a webhook configured", app_name));
   const auto& hook = *app->second.webhook;
   auto provider = detect_provider(headers);
   if (!provider)

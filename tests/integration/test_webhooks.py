@@ -6,6 +6,7 @@ import hmac
 import http.client
 import json
 import os
+import socket
 import time
 import uuid
 
@@ -37,6 +38,15 @@ class Webhooks(IntegrationTest):
         answer = response.read()
         conn.close()
         return response.status, json.loads(answer) if answer else None
+
+    def raw_request(self, data):
+        with socket.create_connection(("127.0.0.1", self.env.hook_port), timeout=10) as sock:
+            sock.sendall(data)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        return int(head.split()[1]), body
 
     def github(self, sha, ref="refs/heads/main", delivery=None, secret_ok=True, event="push"):
         payload = fixture("github-push.json" if event == "push" else "github-ping.json")
@@ -90,6 +100,10 @@ class Webhooks(IntegrationTest):
         big = b"{" + b" " * (26 << 20) + b"}"
         self.assertEqual(self.post(big, {"X-GitHub-Event": "push", "X-Hub-Signature-256": "sha256=00"})[0], 413)
         self.assertEqual(self.post(b"{}", {"X-GitHub-Event": "push"}, path="/hooks/no-such-app")[0], 404)
+        # Bytes that are not UTF-8 in the path are quoted in the answer, not fatal.
+        status, answer = self.raw_request(b"GET /hooks/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertEqual(status, 404, answer)
+        self.assertIsNone(env.daemon.proc.poll(), "cutoverd died on a non-UTF-8 request target")
         self.assertEqual(len(env.deployments()), 2, "no refused request may deploy")
         self.assertEqual(env.served_version(), "v2")
 

@@ -146,7 +146,8 @@ TEST(LoadConfig, ReadsTheSpecExample) {
   ASSERT_TRUE(web.webhook.has_value());
   EXPECT_EQ(web.webhook->provider, "github");
   EXPECT_EQ(web.webhook->secret_env, "WEB_WEBHOOK_SECRET");
-  EXPECT_EQ(web.pipeline, "default");
+  EXPECT_EQ(web.pipeline.name, "default");
+  EXPECT_EQ(web.pipeline.stages.size(), 2u);  // build, deploy: no default.yml is installed here
   ASSERT_EQ(web.notify.size(), 3u);
   EXPECT_EQ(web.notify[0].kind, "slack");
   EXPECT_EQ(web.notify[0].url_env, "SLACK_URL");
@@ -190,6 +191,28 @@ TEST(LoadConfig, EmptyFileAndNoAppsAreValid) {
   const Result<Config> bare = load("apps:\nenvironments:\n");
   ASSERT_TRUE(bare) << bare.error().message;
   EXPECT_TRUE(bare->apps.empty());
+}
+
+TEST(LoadConfig, WebhookRateDefaultsToFivePerSecondAndZeroTurnsItOff) {
+  const Result<Config> empty = load("");
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(empty->daemon.webhook_rate.per_second, 5);
+  EXPECT_EQ(empty->daemon.webhook_rate.burst, 20);
+
+  const Result<Config> off = load("daemon:\n  webhook_rate: {per_second: 0}\n");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->daemon.webhook_rate.per_second, 0);
+  EXPECT_EQ(off->daemon.webhook_rate.burst, 20);
+
+  const Result<Config> proxied = load("daemon:\n  webhook_rate: {per_second: 50, burst: 200}\n");
+  ASSERT_TRUE(proxied) << proxied.error().message;
+  EXPECT_EQ(proxied->daemon.webhook_rate.per_second, 50);
+  EXPECT_EQ(proxied->daemon.webhook_rate.burst, 200);
+
+  EXPECT_EQ(error_of("daemon:\n  webhook_rate: {burst: 0}\n"),
+            "test.yml:2:25: daemon.webhook_rate.burst: 0 is out of range; expected an integer from 1 to 1000000");
+  EXPECT_TRUE(StartsWith(error_of("daemon:\n  webhook_rate: {rate: 5}\n"),
+                         "test.yml:2:18: daemon.webhook_rate.rate: unknown key; expected one of per_second, burst"));
 }
 
 TEST(LoadConfig, MergesDefaultsUnderEachApp) {
@@ -238,7 +261,7 @@ apps:
   local:
     repo: ../repos/web
     env_file: web.env
-    auth: {ssh_key: keys/id_ed25519}
+    auth: {ssh_key: keys/id_ed25519, known_hosts: keys/known_hosts, ssh_passphrase_env: WEB_KEY_PASSPHRASE}
   scp: {repo: "git@example.com:acme/web.git"}
   url: {repo: "file:///srv/git/web.git"}
 )",
@@ -253,6 +276,8 @@ apps:
   EXPECT_EQ(config->apps.at("local").repo, "/srv/repos/web");
   EXPECT_EQ(config->apps.at("local").env_file, "/srv/example/web.env");
   EXPECT_EQ(config->apps.at("local").auth.ssh_key, "/srv/example/keys/id_ed25519");
+  EXPECT_EQ(config->apps.at("local").auth.known_hosts, "/srv/example/keys/known_hosts");
+  EXPECT_EQ(config->apps.at("local").auth.ssh_passphrase_env, "WEB_KEY_PASSPHRASE");
   EXPECT_EQ(config->apps.at("scp").repo, "git@example.com:acme/web.git");
   EXPECT_EQ(config->apps.at("url").repo, "file:///srv/git/web.git");
 }
@@ -498,13 +523,6 @@ TEST(LoadConfigErrors, EnumsListTheChoices) {
                  "test.yml:2:21: environments.dev.on_request: \"ignore\" is not supported;"));
 }
 
-TEST(LoadConfigErrors, InlinePipelinesAreRefusedWithTheWayOut) {
-  EXPECT_EQ(error_of("apps:\n  web:\n    repo: x\n    pipeline: {stages: []}\n"),
-            "test.yml:4:15: apps.web.pipeline: inline pipelines are not supported yet; expected a "
-            "pipeline name "
-            "such as default, for pipelines/<name>.yml");
-}
-
 TEST(LoadConfigErrors, NotifyItemsHaveOneKnownKind) {
   const std::string app = "apps:\n  web:\n    repo: x\n";
   EXPECT_TRUE(StartsWith(
@@ -513,7 +531,74 @@ TEST(LoadConfigErrors, NotifyItemsHaveOneKnownKind) {
   EXPECT_TRUE(StartsWith(error_of(app + "    notify: [{email: {to: ops}}]\n"),
                          "test.yml:4:15: apps.web.notify[0].email: unknown notifier;"));
   EXPECT_TRUE(StartsWith(error_of(app + "    notify: [{slack: {}}]\n"),
-                         "test.yml:4:22: apps.web.notify[0].slack: no url_env is set;"));
+                         "test.yml:4:22: apps.web.notify[0].slack: neither url nor url_env is set;"));
+}
+
+TEST(LoadConfig, NotifiersTakeUrlsFromTheFileOrTheEnvironment) {
+  const auto config = load(R"(apps:
+  web:
+    repo: /srv/git/web.git
+    notify:
+      - {slack: {url: "https://hooks.slack.com/services/T0/B0/x"}}
+      - {webhook: {url_env: HOOK_URL}}
+      - commit_status: {token_env: GL_TOKEN, provider: gitlab, api_url: "http://127.0.0.1:9000/api/v4/",
+                        repo_path: group/sub/web}
+)");
+  ASSERT_TRUE(config) << config.error().message;
+  const auto& notify = config->apps.at("web").notify;
+  ASSERT_EQ(notify.size(), 3u);
+  EXPECT_EQ(notify[0].url, "https://hooks.slack.com/services/T0/B0/x");
+  EXPECT_EQ(notify[1].url_env, "HOOK_URL");
+  EXPECT_EQ(notify[2].provider, "gitlab");
+  EXPECT_EQ(notify[2].api_url, "http://127.0.0.1:9000/api/v4/");
+  EXPECT_EQ(notify[2].repo_path, "group/sub/web");
+}
+
+TEST(LoadConfigErrors, NotifierUrlsAreSetExactlyOnce) {
+  const std::string app = "apps:\n  web:\n    repo: x\n";
+  const std::string both = error_of(app + "    notify: [{webhook: {url: \"http://h/s3cret\", url_env: U}}]\n");
+  EXPECT_TRUE(StartsWith(both, "test.yml:4:24: apps.web.notify[0].webhook: both url and url_env are set; "
+                               "expected url: URL, or url_env: the variable holding the URL"));
+  EXPECT_EQ(both.find("s3cret"), std::string::npos);
+  EXPECT_TRUE(StartsWith(error_of(app + "    notify: [{commit_status: {provider: github}}]\n"),
+                         "test.yml:4:30: apps.web.notify[0].commit_status: no token_env is set;"));
+}
+
+TEST(LoadConfigErrors, CommitStatusKeysAreChecked) {
+  const std::string app = "apps:\n  web:\n    repo: https://github.com/acme/web.git\n";
+  EXPECT_TRUE(StartsWith(error_of(app + "    notify: [{commit_status: {token_env: T, provider: gogs}}]\n"),
+                         "test.yml:4:55: apps.web.notify[0].commit_status.provider: \"gogs\" is not supported; "
+                         "expected one of github|gitlab|gitea|forgejo"));
+  EXPECT_TRUE(StartsWith(error_of(app + "    notify: [{commit_status: {token_env: T, repo_path: web}}]\n"),
+                         "test.yml:4:56: apps.web.notify[0].commit_status.repo_path: \"web\" is not allowed; "
+                         "expected the repository's path on the git host, such as acme/web"));
+  EXPECT_TRUE(StartsWith(error_of(app + "    notify: [{commit_status: {token_env: T, api_url: api.github.com}}]\n"),
+                         "test.yml:4:54: apps.web.notify[0].commit_status.api_url: the value is not a usable URL;"));
+}
+
+TEST(LoadConfigErrors, CommitStatusMustKnowWhereToPost) {
+  EXPECT_EQ(error_of("apps:\n  web:\n    repo: https://git.example.com/acme/web.git\n"
+                     "    notify: [{commit_status: {token_env: T}}]\n"),
+            "test.yml:4:14: apps.web.notify[0]: cannot tell which API the git host git.example.com speaks; "
+            "expected provider: github, gitlab, gitea or forgejo on this notifier");
+  EXPECT_TRUE(StartsWith(error_of("apps:\n  web:\n    repo: https://git.example.com/acme/web.git\n"
+                                  "    webhook: {provider: gogs, secret_env: S}\n"
+                                  "    notify: [{commit_status: {token_env: T}}]\n"),
+                         "test.yml:5:14: apps.web.notify[0]: the app's webhook.provider is gogs, and Gogs has no "
+                         "commit status API;"));
+  EXPECT_EQ(error_of("apps:\n  web:\n    repo: /srv/git/web.git\n"
+                     "    notify: [{commit_status: {token_env: T, provider: github, api_url: \"http://127.0.0.1:1\"}}]\n"),
+            "test.yml:4:14: apps.web.notify[0]: the app's repo names no repository on a git host; expected "
+            "repo_path: owner/name");
+  // From defaults, the check runs per app, and points at where the notifier was written.
+  EXPECT_TRUE(StartsWith(error_of("defaults:\n  notify: [{commit_status: {token_env: T}}]\n"
+                                  "apps:\n  web: {repo: \"git@github.com:acme/web.git\"}\n"
+                                  "  api: {repo: /srv/git/api.git}\n"),
+                         "test.yml:2:12: defaults.notify[0]: cannot tell which git host API to post to"));
+  EXPECT_EQ(error_of("apps:\n  web:\n    repo: \"git@gitlab.com:group/sub/web.git\"\n"
+                     "    webhook: {provider: any, secret_env: S}\n"
+                     "    notify: [{commit_status: {token_env: T}}]\n"),
+            "(loaded without error)");
 }
 
 TEST(LoadConfigErrors, SecretsAreNotEchoed) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -9,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include "core/access_record.hpp"
 #include "deploy_fakes.hpp"
+#include "nginx/site.hpp"
 
 namespace cutover {
 namespace {
@@ -692,6 +695,204 @@ TEST_F(DeployerTest, RetentionRunsAfterEachDeployment) {
   mirror_.branches["main"] = kShaD;
   deploy_ok();
   EXPECT_EQ(release(4).ports, (std::vector<int>{server_port(0)}));
+}
+
+}  // namespace
+}  // namespace cutover
+
+// ------------------------------------------------------------ pipeline stages
+
+namespace cutover {
+namespace {
+
+using fakes::StageScript;
+
+Stage command_stage(StageKind kind, std::vector<std::string> command, Millis timeout = Millis{60000}) {
+  Stage stage;
+  stage.kind = kind;
+  stage.command = std::move(command);
+  stage.timeout = timeout;
+  return stage;
+}
+
+Stage plain_stage(StageKind kind) {
+  Stage stage;
+  stage.kind = kind;
+  return stage;
+}
+
+class PipelineDeployerTest : public DeployerTest {
+ protected:
+  void use_stages(std::vector<Stage> stages) {
+    app().pipeline.name = "inline";
+    app().pipeline.stages = std::move(stages);
+  }
+  std::vector<std::string> calls_matching(const std::string& word) {
+    std::vector<std::string> out;
+    for (const auto& call : docker_.calls)
+      if (call.find(word) != std::string::npos) out.push_back(call);
+    return out;
+  }
+};
+
+TEST_F(PipelineDeployerTest, TestAndReleaseRunInOrderInThrowawayContainersBeforeStart) {
+  use_stages({plain_stage(StageKind::build), command_stage(StageKind::test, {"bin/test", "-v"}, Millis{90000}),
+              command_stage(StageKind::release, {"bin/migrate"}), plain_stage(StageKind::deploy)});
+  docker_.stage_scripts["web-1-test"] = StageScript{{"12 tests", "all passed"}, 0};
+  docker_.stage_scripts["web-1-release"] = StageScript{{"migrated 2 tables"}, 0};
+  auto d = deploy_ok();
+  EXPECT_EQ(d.release_number, 1);
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+  // Each stage: create, start, follow, remove; then the app's replica starts.
+  auto test_at = std::find(docker_.calls.begin(), docker_.calls.end(), "create web-1-test");
+  auto release_at = std::find(docker_.calls.begin(), docker_.calls.end(), "create web-1-release");
+  auto replica_at = std::find(docker_.calls.begin(), docker_.calls.end(), "create web-1-0");
+  ASSERT_NE(test_at, docker_.calls.end());
+  EXPECT_LT(test_at, release_at);
+  EXPECT_LT(release_at, replica_at);
+  EXPECT_EQ(calls_matching("remove web-1-"), (std::vector<std::string>{"remove web-1-test", "remove web-1-release"}));
+  EXPECT_EQ(docker_.stage_timeouts, (std::vector<Millis>{Millis{90000}, Millis{60000}}));
+  EXPECT_TRUE(event(d.id, "test", "output", "all passed"));
+  EXPECT_TRUE(event(d.id, "release", "output", "migrated 2 tables"));
+  EXPECT_TRUE(event(d.id, "test", "end"));
+}
+
+TEST_F(PipelineDeployerTest, AStageContainerGetsTheImageEnvAndCommandButNoPortOrRestart) {
+  use_stages({plain_stage(StageKind::build), command_stage(StageKind::test, {"bin/test"}),
+              plain_stage(StageKind::deploy)});
+  docker_.stage_scripts["web-1-test"] = StageScript{{}, 0};
+  deploy_ok();
+  EXPECT_EQ(docker_.of_release("web", 1).size(), 1u);  // the stage's container is gone; the replica runs
+  ASSERT_TRUE(docker_.last_one_off);
+  EXPECT_EQ(docker_.last_one_off->image, "cutover/web:aaaaaaaaaaaa");
+  EXPECT_EQ(docker_.last_one_off->cmd, (std::vector<std::string>{"bin/test"}));
+  EXPECT_EQ(docker_.last_one_off->host_port, 0);
+  EXPECT_EQ(docker_.last_one_off->labels.at("cutover.stage"), "test");
+  EXPECT_EQ(docker_.last_one_off->labels.at("cutover.release"), "1");
+  EXPECT_NE(std::find(docker_.last_one_off->env.begin(), docker_.last_one_off->env.end(), "APP_ENV=production"),
+            docker_.last_one_off->env.end());
+}
+
+TEST_F(PipelineDeployerTest, AFailingTestStageChangesNothingLive) {
+  deploy_ok();
+  auto site = nginx_.sites["web"];
+  use_stages({plain_stage(StageKind::build), command_stage(StageKind::test, {"bin/test"}),
+              plain_stage(StageKind::deploy)});
+  docker_.stage_scripts["web-2-test"] = StageScript{{"FAIL: test_login", "1 of 12 failed"}, 3};
+  mirror_.branches["main"] = kShaB;
+  auto d = deploy();
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("test stage: `bin/test` exited with code 3"), std::string::npos) << d.error;
+  EXPECT_NE(d.error.find("1 of 12 failed"), std::string::npos) << d.error;  // the output's tail
+  EXPECT_TRUE(event(d.id, "test", "fail"));
+  EXPECT_EQ(release(2).state, ReleaseState::failed);
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+  EXPECT_EQ(nginx_.sites["web"], site);
+  EXPECT_TRUE(docker_.of_release("web", 2).empty());
+  EXPECT_TRUE(calls_matching("create web-2-0").empty());  // never started
+  EXPECT_EQ(docker_.states_of("web", 1), (std::vector<std::string>{"running"}));
+}
+
+TEST_F(PipelineDeployerTest, AFailingReleaseStageStopsBeforeStartAndLaterStagesDoNotRun) {
+  use_stages({plain_stage(StageKind::build), command_stage(StageKind::release, {"bin/migrate"}),
+              command_stage(StageKind::test, {"bin/smoke"}), plain_stage(StageKind::deploy)});
+  docker_.stage_scripts["web-1-release"] = StageScript{{"database is locked"}, 1};
+  auto d = deploy();
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("release stage: `bin/migrate` exited with code 1"), std::string::npos) << d.error;
+  EXPECT_TRUE(calls_matching("web-1-test").empty());
+  EXPECT_TRUE(nginx_.sites.empty());
+}
+
+TEST_F(PipelineDeployerTest, AStageOverItsTimeoutIsKilledAndFails) {
+  use_stages({plain_stage(StageKind::build), command_stage(StageKind::test, {"bin/test"}, Millis{2000}),
+              plain_stage(StageKind::deploy)});
+  docker_.stage_scripts["web-1-test"] = StageScript{{"still going"}, std::nullopt};
+  auto d = deploy();
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("still running after its timeout of 2s and was killed"), std::string::npos) << d.error;
+  EXPECT_FALSE(calls_matching("stop web-1-test").empty());
+  EXPECT_FALSE(calls_matching("remove web-1-test").empty());
+}
+
+Stage verify_for(Millis window, int min_requests) {
+  Stage stage = plain_stage(StageKind::verify);
+  stage.verify.window = window;
+  stage.verify.min_requests = min_requests;
+  stage.verify.max_5xx_ratio = 0.05;
+  return stage;
+}
+
+class VerifyDeployerTest : public PipelineDeployerTest {
+ protected:
+  void SetUp() override {
+    PipelineDeployerTest::SetUp();
+    config_->daemon.state_dir = dir_.string();
+  }
+  // Plays nginx: once release `number` is live, logs `count` requests it answered with `status`.
+  std::thread answer_as_nginx(int number, int status, int count) {
+    return std::thread([this, number, status, count] {
+      for (int i = 0; i < 500; ++i) {
+        auto r = store_->release("web", number);
+        if (r && *r && (*r)->state == ReleaseState::live) {
+          std::ofstream log(access_log_path(dir_.string(), "web"), std::ios::app);
+          for (int n = 0; n < count; ++n)
+            log << fmt::format("{}.{:03} {} 0.003 127.0.0.1:{}\n", now_ms() / 1000, now_ms() % 1000, status,
+                               (*r)->ports.at(0));
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    });
+  }
+};
+
+TEST_F(VerifyDeployerTest, AReleaseAnswering5xxIsRolledBackWithinTheWindow) {
+  deploy_ok();
+  use_stages({plain_stage(StageKind::build), plain_stage(StageKind::deploy), verify_for(Millis{20000}, 10)});
+  mirror_.branches["main"] = kShaB;
+  auto nginx = answer_as_nginx(2, 500, 30);
+  auto started = std::chrono::steady_clock::now();
+  auto d = deploy();
+  nginx.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));  // judged early, not at 20s
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("verify: 30 of 30 requests answered 5xx"), std::string::npos) << d.error;
+  EXPECT_NE(d.error.find("rolled back to web@1"), std::string::npos) << d.error;
+  EXPECT_TRUE(event(d.id, "verify", "fail"));
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+  EXPECT_EQ(release(2).state, ReleaseState::failed);  // not a rollback target any more
+  EXPECT_EQ(release_in_site(nginx_.sites["web"]), "web@1");
+  auto deployments = store_->deployments("web", 10).value_or(std::vector<Deployment>{});
+  ASSERT_GE(deployments.size(), 3u);
+  EXPECT_EQ(deployments[0].kind, DeploymentKind::rollback);  // newest first
+  EXPECT_EQ(deployments[0].trigger, "verify");
+  EXPECT_EQ(deployments[0].state, DeploymentState::succeeded);
+  EXPECT_EQ(deployments[0].ref, "web@1");
+}
+
+TEST_F(VerifyDeployerTest, HealthyTrafficPassesAtTheEndOfTheWindow) {
+  deploy_ok();
+  use_stages({plain_stage(StageKind::build), plain_stage(StageKind::deploy), verify_for(Millis{1000}, 10)});
+  mirror_.branches["main"] = kShaB;
+  auto nginx = answer_as_nginx(2, 200, 40);
+  auto d = deploy_ok();
+  nginx.join();
+  EXPECT_EQ(release(2).state, ReleaseState::live);
+  EXPECT_TRUE(event(d.id, "verify", "end", "passed: 40 requests, 0 answered 5xx"));
+  // The nginx file carries the access log the stage read.
+  EXPECT_NE(nginx_.sites["web"].find("access_log " + access_log_path(dir_.string(), "web")), std::string::npos);
+}
+
+TEST_F(VerifyDeployerTest, WithoutAPreviousReleaseTheBadOneStaysLiveAndSaysSo) {
+  use_stages({plain_stage(StageKind::build), plain_stage(StageKind::deploy), verify_for(Millis{20000}, 5)});
+  auto nginx = answer_as_nginx(1, 502, 10);
+  auto d = deploy();
+  nginx.join();
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("no retained previous release to roll back to, so web@1 stays live"), std::string::npos)
+      << d.error;
+  EXPECT_EQ(release(1).state, ReleaseState::live);
 }
 
 }  // namespace

@@ -102,6 +102,12 @@ struct FakeContainer {
   ContainerSpec spec;
 };
 
+// What a pipeline stage's container does in a FakeDocker.
+struct StageScript {
+  std::vector<std::string> output;
+  std::optional<int> exit_code = 0;  // nullopt: still running at the timeout
+};
+
 class FakeDocker : public Docker {
  public:
   std::set<std::string> images;
@@ -113,6 +119,9 @@ class FakeDocker : public Docker {
   std::string fail_build, fail_create, fail_start;  // non-empty: that call fails with this message
   std::string logs = "listening on :8080\nFATAL: database is unreachable\n";
   std::string state_after_start = "running";  // "exited": the app dies as soon as it starts
+  std::map<std::string, StageScript> stage_scripts;  // by container name, e.g. "web-2-test"
+  std::vector<Millis> stage_timeouts;
+  std::optional<ContainerSpec> last_one_off;  // the last pipeline stage container created
 
   Result<bool> image_exists(const std::string& tag) override {
     std::lock_guard lock(mutex_);
@@ -152,6 +161,7 @@ class FakeDocker : public Docker {
     if (!images.contains(spec.image)) return fail("docker create: No such image: " + spec.image);
     std::string id = "id-" + spec.name + "-" + std::to_string(++created_);
     containers[id] = FakeContainer{ContainerInfo{id, spec.name, "created", spec.labels}, spec};
+    if (spec.one_off) last_one_off = spec;
     return id;
   }
 
@@ -200,6 +210,24 @@ class FakeDocker : public Docker {
     if (!containers.contains(id)) return fail("docker logs " + id + ": No such container");
     log_tails.push_back(tail_lines);
     return logs;
+  }
+
+  // A one-off container "runs" its stage script: prints, then exits with its
+  // code (nullopt: still running when the timeout passes).
+  Result<std::optional<int>> follow_until_exit(const std::string& id, Millis timeout,
+                                               const LineSink& on_line) override {
+    StageScript script;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = containers.find(id);
+      if (it == containers.end()) return fail("docker logs " + id + ": No such container");
+      calls.push_back("follow " + it->second.info.name);
+      stage_timeouts.push_back(timeout);
+      if (auto s = stage_scripts.find(it->second.info.name); s != stage_scripts.end()) script = s->second;
+      it->second.info.state = script.exit_code ? "exited" : "running";
+    }
+    for (const auto& line : script.output) on_line(line);
+    return script.exit_code;
   }
 
   Status remove_image(const std::string& tag) override {
@@ -555,7 +583,7 @@ class DeployTestBase : public ::testing::Test {
     std::ifstream in(source_templates_dir() + "/nginx/app.conf.mustache");
     std::stringstream text;
     text << in.rdbuf();
-    auto site = render_site(text.str(), SiteModel{"web", release_id("web", number), ports, app().routes});
+    auto site = render_site(text.str(), SiteModel{"web", release_id("web", number), ports, app().routes, ""});
     EXPECT_TRUE(site);
     return site.value_or("");
   }

@@ -100,6 +100,37 @@ TEST_F(RecoveryTest, ADeploymentInterruptedWhileDrainingIsCompleted) {
   EXPECT_EQ(docker_.states_of("web", 1), (std::vector<std::string>{"exited"}));
 }
 
+TEST_F(RecoveryTest, ADeploymentInterruptedWhileVerifyingFailsAndTheLiveReleaseStays) {
+  seed_release(1, kShaA, ReleaseState::standby, {p0()}, "exited", 100);
+  seed_release(2, kShaB, ReleaseState::live, {p1()}, "running", 200);
+  nginx_.sites["web"] = site_for(2, {p1()});
+  auto d = interrupted(DeploymentKind::deploy, Phase::verifying, 2, 1);
+  recover(*engine_);
+  auto after = stored(d.id);
+  EXPECT_EQ(after.state, DeploymentState::failed);
+  EXPECT_NE(after.error.find("while verifying web@2; verification did not finish"), std::string::npos) << after.error;
+  EXPECT_EQ(release(2).state, ReleaseState::live);
+  EXPECT_EQ(release(1).state, ReleaseState::standby);
+  EXPECT_EQ(nginx_.release_of("web"), "web@2");
+  EXPECT_EQ(nginx_.reloads, 0);
+}
+
+TEST_F(RecoveryTest, AVerifyRollbackThatHadSwitchedKeepsThePreviousReleaseLive) {
+  // The automatic rollback (deployment 2) had switched back to web@1 when the
+  // daemon died; the original deployment was still verifying web@2.
+  seed_release(1, kShaA, ReleaseState::live, {p0()}, "running", 300);
+  seed_release(2, kShaB, ReleaseState::draining, {p1()}, "running", 200);
+  nginx_.sites["web"] = site_for(1, {p0()});
+  auto original = interrupted(DeploymentKind::deploy, Phase::verifying, 2, 1);
+  auto back = interrupted(DeploymentKind::rollback, Phase::draining, 1, 2);
+  recover(*engine_);
+  EXPECT_EQ(stored(original.id).state, DeploymentState::failed);
+  EXPECT_EQ(stored(back.id).state, DeploymentState::succeeded);
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+  EXPECT_EQ(release(2).state, ReleaseState::standby);
+  EXPECT_EQ(nginx_.release_of("web"), "web@1");
+}
+
 TEST_F(RecoveryTest, ASwitchThatReachedNginxGoesForward) {
   // Killed after the new file was installed, before mark_live.
   live_one_and_new_two("web@2");

@@ -355,6 +355,53 @@ TEST_F(DockerEngine, ContainerLifecyclePublishesOnLoopbackOnly) {
   EXPECT_TRUE(gone->empty());
 }
 
+// What a pipeline stage does: run a command once, stream its output, get its exit code.
+TEST_F(DockerEngine, AOneOffContainerIsFollowedToItsExitCode) {
+  const std::string& image = kRunnableImage;
+  if (!has_image(image)) GTEST_SKIP() << image << " is not built on this host (tests/fixtures makes it)";
+  ContainerSpec spec;
+  spec.name = new_container_name();
+  spec.image = image;
+  spec.labels = kTestLabels;
+  spec.env = {"STAGE=test"};
+  spec.cmd = {"/bin/sh", "-c", "echo \"running $STAGE\"; echo oops >&2; printf 'no newline'; exit 7"};
+  spec.one_off = true;
+  const auto id = docker_->create_container(spec);
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_EQ(inspect("containers", *id)["HostConfig"]["RestartPolicy"]["Name"], "no");
+  ASSERT_TRUE(docker_->start_container(*id));
+  std::vector<std::string> lines;
+  const auto code = docker_->follow_until_exit(*id, 20s, [&](std::string_view line) { lines.emplace_back(line); });
+  ASSERT_TRUE(code) << code.error().message;
+  ASSERT_TRUE(*code);
+  EXPECT_EQ(**code, 7);
+  EXPECT_EQ(lines, (std::vector<std::string>{"running test", "oops", "no newline"}));
+}
+
+TEST_F(DockerEngine, FollowingStopsAtTheTimeoutWhileTheContainerRuns) {
+  const std::string& image = kRunnableImage;
+  if (!has_image(image)) GTEST_SKIP() << image << " is not built on this host (tests/fixtures makes it)";
+  ContainerSpec spec;
+  spec.name = new_container_name();
+  spec.image = image;
+  spec.labels = kTestLabels;
+  spec.cmd = {"/bin/sh", "-c", "echo started; exec sleep 60"};
+  spec.one_off = true;
+  const auto id = docker_->create_container(spec);
+  ASSERT_TRUE(id) << id.error().message;
+  ASSERT_TRUE(docker_->start_container(*id));
+  std::vector<std::string> lines;
+  const auto started = Clock::now();
+  const auto code = docker_->follow_until_exit(*id, 1500ms, [&](std::string_view line) { lines.emplace_back(line); });
+  const auto took = Clock::now() - started;
+  ASSERT_TRUE(code) << code.error().message;
+  EXPECT_FALSE(*code) << "still running: no exit code";
+  EXPECT_GE(took, 1400ms);
+  EXPECT_LT(took, 5s);
+  EXPECT_EQ(lines, (std::vector<std::string>{"started"}));
+  EXPECT_TRUE(docker_->stop_container(*id, 0ms));
+}
+
 TEST_F(DockerEngine, NameConflictNamesTheContainer) {
   const std::string& image = kRunnableImage;
   if (!has_image(image)) GTEST_SKIP() << image << " is not built on this host (tests/fixtures makes it)";

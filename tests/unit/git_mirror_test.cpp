@@ -154,6 +154,12 @@ std::unique_ptr<GitMirror> open_mirror(const fs::path& dir, const std::string& u
   return std::move(*mirror);
 }
 
+AuthSpec token_auth(const std::string& variable) {
+  AuthSpec auth;
+  auth.token_env = variable;
+  return auth;
+}
+
 struct TarEntry {
   mode_t type = 0;
   mode_t perm = 0;
@@ -549,7 +555,7 @@ TEST(GitMirror, HttpsTokenIsOfferedOnceAndNeverShown) {
   TempDir state;
   setenv("CUTOVER_TEST_GIT_TOKEN", "s3cr3t-t0ken", 1);
   auto mirror = open_mirror(state.path() / "app.git", server.url(),
-                            AuthSpec{.ssh_key = "", .token_env = "CUTOVER_TEST_GIT_TOKEN"});
+                            token_auth("CUTOVER_TEST_GIT_TOKEN"));
   const auto tip = mirror->fetch_branch("main");
   unsetenv("CUTOVER_TEST_GIT_TOKEN");
   ASSERT_FALSE(tip);
@@ -565,7 +571,7 @@ TEST(GitMirror, HttpsWithoutTokenSaysWhatToConfigure) {
   RefusingHttpServer server;
   TempDir state;
   auto unset = open_mirror(state.path() / "a.git", server.url(),
-                           AuthSpec{.ssh_key = "", .token_env = "CUTOVER_TEST_UNSET_VARIABLE"});
+                           token_auth("CUTOVER_TEST_UNSET_VARIABLE"));
   const auto missing_variable = unset->fetch_branch("main");
   ASSERT_FALSE(missing_variable);
   EXPECT_TRUE(contains(missing_variable.error().message, "CUTOVER_TEST_UNSET_VARIABLE"))
@@ -588,6 +594,40 @@ TEST(GitMirror, PasswordInTheUrlStaysOutOfMessages) {
   ASSERT_FALSE(tip);
   EXPECT_FALSE(contains(tip.error().message, "hunter2")) << tip.error().message;
   EXPECT_TRUE(contains(tip.error().message, "deploy:***@")) << tip.error().message;
+}
+
+// libgit2 loads $HOME/.ssh/known_hosts before the ssh handshake, so a
+// listener that never speaks ssh is enough to reach that point.
+TEST(GitMirror, MalformedHomeKnownHostsIsNamed) {
+  TempDir home;
+  write_file(home.path() / ".ssh" / "known_hosts", "git.example.com ssh-ed25519\n");
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(listen(listener, 1), 0);
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const char* old_home = std::getenv("HOME");
+  const std::string saved_home = old_home != nullptr ? old_home : "";
+  setenv("HOME", home.path().c_str(), 1);
+
+  TempDir state;
+  AuthSpec auth;
+  auth.known_hosts = (home.path() / "pinned").string();
+  auto mirror = open_mirror(state.path() / "app.git",
+                            "ssh://git@127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/app.git", auth);
+  const auto tip = mirror->fetch_branch("main");
+  if (old_home != nullptr) {
+    setenv("HOME", saved_home.c_str(), 1);
+  } else {
+    unsetenv("HOME");
+  }
+  close(listener);
+  ASSERT_FALSE(tip);
+  EXPECT_TRUE(contains(tip.error().message, home.path().string() + "/.ssh/known_hosts before every ssh fetch"))
+      << tip.error().message;
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ Route route(std::string host, std::string path, std::string listen) {
 }
 
 SiteModel web_model() {
-  return SiteModel{"web", "web@3", {20001, 20007}, {route("web.example.com", "/", "80")}};
+  return SiteModel{"web", "web@3", {20001, 20007}, {route("web.example.com", "/", "80")}, ""};
 }
 
 TEST(RenderSite, UpstreamListsEveryPortOnLoopback) {

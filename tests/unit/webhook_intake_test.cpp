@@ -87,5 +87,23 @@ TEST(WebhookIntake, AMissingSecretIsTheServersFaultAndIsNotShown) {
   EXPECT_EQ(verdict.body.dump().find("WEB_SECRET"), std::string::npos);       // the answer does not
 }
 
+// Found by tests/fuzz/webhook_fuzz: the listener answers with body.dump(),
+// which throws on bytes that are not UTF-8, and the request target and header
+// values may carry any byte above 0x7f.
+TEST(WebhookIntake, AnswersAreJsonWhateverBytesTheSenderWrote) {
+  auto body = github_push("refs/heads/main", kSha);
+  auto unknown = judge_webhook(config_with_hook("github"), "w\xff" "b", github_headers(body), body, secrets);
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_NO_THROW(EXPECT_NE(unknown.body.dump().find(R"(\"w\\xffb\")"), std::string::npos) << unknown.body.dump());
+
+  auto headers = github_headers(body);
+  headers[0].second = "pu\xe9sh";
+  auto other = judge_webhook(config_with_hook("github"), "web", headers, body, secrets);
+  EXPECT_EQ(other.status, 200);
+  EXPECT_FALSE(other.deploy_sha);
+  EXPECT_NO_THROW(EXPECT_NE(other.body.dump().find(R"(event \"pu\\xe9sh\" is not a push)"), std::string::npos)
+                  << other.body.dump());
+}
+
 }  // namespace
 }  // namespace cutover
