@@ -101,7 +101,7 @@ class Webhooks(IntegrationTest):
         self.assertEqual(self.post(big, {"X-GitHub-Event": "push", "X-Hub-Signature-256": "sha256=00"})[0], 413)
         self.assertEqual(self.post(b"{}", {"X-GitHub-Event": "push"}, path="/hooks/no-such-app")[0], 404)
         # Bytes that are not UTF-8 in the path are quoted in the answer, not fatal.
-        status, answer = self.raw_request(b"GET /hooks/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        status, answer = self.raw_request(b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         self.assertEqual(status, 404, answer)
         self.assertIsNone(env.daemon.proc.poll(), "cutoverd died on a non-UTF-8 request target")
         self.assertEqual(len(env.deployments()), 2, "no refused request may deploy")
