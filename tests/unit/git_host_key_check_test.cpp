@@ -14,6 +14,7 @@
 #include <string>
 
 #include "git/libgit2.hpp"
+#include "temp_dir.hpp"
 
 namespace cutover {
 namespace {
@@ -26,23 +27,10 @@ constexpr std::string_view kFingerprintA = "SHA256:dZUFAHA4geahMG/1nOvNbQ/AxgMb3
 constexpr std::string_view kKeyB = "AAAAC3NzaC1lZDI1NTE5AAAAIM0ignCwWvN2T57gqcPV4SDK0CZkGqKBvcNVOdPRpdIl";
 constexpr std::string_view kFingerprintB = "SHA256:P/jr+FDhO1xX9N/j2uJa+G6ZOFFDrlrJT7c/6T+8xE0";
 
-class TempDir {
+// Named for what left it behind, should a test be killed.
+class TempDir : public testing_support::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "cutover-hostkey-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
+  TempDir() : testing_support::TempDir("cutover-hostkey") {}
 };
 
 std::string blob(std::string_view base64) {

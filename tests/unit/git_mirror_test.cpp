@@ -23,29 +23,17 @@
 #include <vector>
 
 #include "git/mirror.hpp"
+#include "temp_dir.hpp"
 
 namespace cutover {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
+// Named for what left it behind, should a test be killed.
+class TempDir : public testing_support::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "cutover-git-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+  TempDir() : testing_support::TempDir("cutover-git") {}
 };
 
 // Runs git with argv as given (no shell) and returns its stdout without the
