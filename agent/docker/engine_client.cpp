@@ -25,6 +25,8 @@ constexpr Millis kVersionTimeout{10'000};
 // dockerd answers a stop only once the container has exited, which may take
 // the whole grace period; the margin covers the SIGKILL and the bookkeeping.
 constexpr Millis kStopMargin{30'000};
+// How early curl may end a transfer at its time limit, by our clock.
+constexpr Millis kCurlTimerSlack{100};
 // How much of the build context may wait between its producer and the upload.
 constexpr std::size_t kContextBufferBytes = std::size_t{4} << 20;
 
@@ -177,8 +179,10 @@ class EngineClient final : public Docker {
     const auto answer = http_request(http);
     lines.flush(count_and_pass);
     // The stream ends when the container exits; a transfer cut by the time
-    // limit means it was still running.
-    if (!answer && std::chrono::steady_clock::now() - started >= timeout) return std::optional<int>{};
+    // limit means it was still running. curl counts the limit from its own
+    // start and may stop a hair before ours: allow it that slack.
+    if (!answer && std::chrono::steady_clock::now() - started + kCurlTimerSlack >= timeout)
+      return std::optional<int>{};
     if (!answer) return fail(fmt::format("{}: {}; is dockerd running and responsive?", what, answer.error().message));
     if (answer->status != 200)
       return fail(fmt::format("{}: {}{}", what, answer_message(*answer), missing_container_hint(*answer)));
