@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "cli_values.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <ranges>
@@ -9,31 +11,13 @@ namespace {
 
 using Error = std::unexpected<std::string>;
 
-template <class T>
-bool number(std::string_view text, T& value) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return error == std::errc{} && end == text.data() + text.size();
-}
+using loadgen::parse_number;
 
 std::expected<Millis, std::string> duration(std::string_view text) {
-  struct Unit {
-    std::string_view suffix;
-    long long ms;
-  };
-  // "ms" before "s" and "m": the first suffix that matches wins.
-  constexpr std::array<Unit, 3> units{{{"ms", 1}, {"s", 1000}, {"m", 60000}}};
-  long long scale = 1000;
-  for (const auto& unit : units) {
-    if (text.ends_with(unit.suffix)) {
-      scale = unit.ms;
-      text.remove_suffix(unit.suffix.size());
-      break;
-    }
-  }
-  long long count = 0;
-  if (!number(text, count) || count <= 0 || count * scale > kMaxDuration.count())
+  const auto parsed = loadgen::parse_duration_text(text);
+  if (!parsed || parsed->count() <= 0 || *parsed > kMaxDuration)
     return Error("expected a duration of at most 10m such as 500ms, 10s or 2m");
-  return Millis(count * scale);
+  return *parsed;
 }
 
 // http://HOST:PORT, nothing after: the path is /hooks/<app> or /healthz.
@@ -44,7 +28,7 @@ std::expected<void, std::string> url(std::string_view text, Options& o) {
   if (text.ends_with('/')) text.remove_suffix(1);
   const auto colon = text.rfind(':');
   int port = 0;
-  if (colon == std::string_view::npos || !number(text.substr(colon + 1), port) || port < 1 || port > 65535)
+  if (colon == std::string_view::npos || !parse_number(text.substr(colon + 1), port) || port < 1 || port > 65535)
     return Error("--url needs an explicit port in 1-65535");
   o.host = text.substr(0, colon);
   o.port = text.substr(colon + 1);
@@ -60,7 +44,7 @@ std::expected<void, std::string> mix(std::string_view text, Options& o) {
     const auto name = item.substr(0, eq);
     const auto found = std::ranges::find(kKinds, name, kind_name);
     int weight = 0;
-    if (eq == std::string_view::npos || found == kKinds.end() || !number(item.substr(eq + 1), weight) ||
+    if (eq == std::string_view::npos || found == kKinds.end() || !parse_number(item.substr(eq + 1), weight) ||
         weight < 0 || weight > 1000)
       return Error("--mix takes KIND=WEIGHT,... with KIND one of valid, redelivery, other, badsig, healthz");
     o.mix[static_cast<std::size_t>(*found)] = weight;
@@ -78,14 +62,14 @@ std::expected<void, std::string> apply(std::string_view flag, std::string_view v
     return {};
   }
   if (flag == "--connections")
-    return number(value, o.connections) && o.connections >= 1 && o.connections <= 1000
+    return parse_number(value, o.connections) && o.connections >= 1 && o.connections <= 1000
                ? std::expected<void, std::string>{}
                : Error("--connections must be 1-1000");
   if (flag == "--sources")
-    return number(value, o.sources) && o.sources >= 1 && o.sources <= 60000 ? std::expected<void, std::string>{}
+    return parse_number(value, o.sources) && o.sources >= 1 && o.sources <= 60000 ? std::expected<void, std::string>{}
                                                                              : Error("--sources must be 1-60000");
   if (flag == "--rate")
-    return number(value, o.rate) && o.rate >= 0 ? std::expected<void, std::string>{}
+    return parse_number(value, o.rate) && o.rate >= 0 ? std::expected<void, std::string>{}
                                                 : Error("--rate must be a number >= 0");
   if (flag == "--keepalive") {
     if (value != "on" && value != "off") return Error("--keepalive takes on or off");

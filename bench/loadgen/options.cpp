@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "cli_values.hpp"
+
 #include <charconv>
 #include <map>
 #include <string_view>
@@ -9,28 +11,10 @@ namespace {
 
 using Error = std::unexpected<std::string>;
 
-template <class T>
-bool parse_number(std::string_view text, T& value) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return error == std::errc{} && end == text.data() + text.size();
-}
-
 std::expected<Millis, std::string> parse_duration(std::string_view text) {
-  std::string_view digits = text;
-  long long scale = 1000;  // a bare number means seconds
-  if (digits.ends_with("ms")) {
-    scale = 1;
-    digits.remove_suffix(2);
-  } else if (digits.ends_with("s")) {
-    digits.remove_suffix(1);
-  } else if (digits.ends_with("m")) {
-    scale = 60000;
-    digits.remove_suffix(1);
-  }
-  long long count = 0;
-  if (!parse_number(digits, count) || count < 0 || count > kMaxDuration.count())
-    return Error("not a duration like 500ms, 30s or 2m: " + std::string(text));
-  return Millis(count * scale);
+  const auto parsed = parse_duration_text(text);
+  if (!parsed) return Error("not a duration like 500ms, 30s or 2m: " + std::string(text));
+  return *parsed;
 }
 
 // Accepts http://host[:port][/target]; host may be a bracketed IPv6 address.
