@@ -153,4 +153,12 @@ struct Config {
   std::map<std::string, EnvironmentConfig> environments;
 };
 
+// The environment an app belongs to (at most one: config/ checks), or null.
+inline const EnvironmentConfig* environment_of(const Config& config, const std::string& app) {
+  for (const auto& [name, environment] : config.environments)
+    for (const auto& member : environment.apps)
+      if (member == app) return &environment;
+  return nullptr;
+}
+
 }  // namespace cutover

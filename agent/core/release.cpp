@@ -13,7 +13,8 @@ namespace {
 template <class Enum, std::size_t N>
 using NameTable = std::array<std::pair<Enum, const char*>, N>;
 
-constexpr NameTable<ReleaseState, 7> kReleaseStates{{{ReleaseState::building, "building"},
+constexpr NameTable<ReleaseState, 8> kReleaseStates{{{ReleaseState::building, "building"},
+                                                     {ReleaseState::ready, "ready"},
                                                      {ReleaseState::starting, "starting"},
                                                      {ReleaseState::live, "live"},
                                                      {ReleaseState::draining, "draining"},

@@ -10,7 +10,8 @@ namespace cutover {
 // Milliseconds since the Unix epoch; what the store and the API carry.
 using TimestampMs = std::int64_t;
 
-enum class ReleaseState { building, starting, live, draining, standby, failed, removed };
+// ready: built and tested while its environment sleeps; it goes live at the next wake.
+enum class ReleaseState { building, ready, starting, live, draining, standby, failed, removed };
 
 struct Release {
   std::string app;

@@ -1,5 +1,7 @@
 #include "deploy/containers.hpp"
 
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "util/files.hpp"
@@ -70,6 +72,17 @@ Result<std::vector<std::string>> start_release_containers(Engine& engine, const 
     ids.push_back(id);
   }
   return ids;
+}
+
+Result<std::vector<int>> reserve_more_ports(Engine& engine, const Release& release, int count) {
+  static std::mutex allocating;
+  std::lock_guard lock(allocating);
+  auto taken = TRY(engine.store.reserved_ports());
+  auto fresh = TRY(allocate_ports(engine.config()->ports, taken, count, engine.port_is_free));
+  std::vector<int> all = release.ports;
+  all.insert(all.end(), fresh.begin(), fresh.end());
+  TRY(engine.store.set_release_ports(release.app, release.number, all));
+  return all;
 }
 
 Status stop_release_containers(Engine& engine, const Release& release, Millis stop_timeout) {

@@ -16,6 +16,9 @@ Result<std::vector<std::string>> app_environment(const AppConfig& app);
 // Creates (or reuses) and starts one container per port; returns their ids.
 Result<std::vector<std::string>> start_release_containers(Engine& engine, const AppConfig& app,
                                                           const Release& release);
+// Picks `count` free host ports and records them as the release's replicas
+// ports.size() onwards; one at a time across apps, or two could pick the same.
+Result<std::vector<int>> reserve_more_ports(Engine& engine, const Release& release, int count);
 Status stop_release_containers(Engine& engine, const Release& release, Millis stop_timeout);
 Status remove_release_containers(Engine& engine, const std::string& app, int release_number);
 // The last lines of each of the release's containers, for error messages.

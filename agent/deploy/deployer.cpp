@@ -62,6 +62,13 @@ void Deployer::set_phase(Deployment& d, Phase phase) {
     spdlog::error("deployment {}: cannot save phase {}: {}", d.id, to_string(phase), saved.error().message);
 }
 
+std::string Deployer::success_note(const Deployment& d) {
+  auto release = engine_.store.release(d.app, d.release_number);
+  if (release && *release && (*release)->state == ReleaseState::ready)
+    return fmt::format("{} is ready; it goes live when its environment wakes", release_id(d.app, d.release_number));
+  return fmt::format("{} is live", release_id(d.app, d.release_number));
+}
+
 void Deployer::run(Deployment d) {
   auto config = engine_.config();
   auto found = config->apps.find(d.app);
@@ -78,8 +85,7 @@ void Deployer::run(Deployment d) {
   if (engine_.watch && found != config->apps.end()) engine_.watch(d, found->second);
   // The last event goes out before the final state, so a follower that sees
   // the state has already been given every event.
-  engine_.events.emit(d.id, "done", outcome ? "end" : "fail",
-                      outcome ? fmt::format("{} is live", release_id(d.app, d.release_number)) : d.error,
+  engine_.events.emit(d.id, "done", outcome ? "end" : "fail", outcome ? success_note(d) : d.error,
                       d.finished_at - d.created_at);
   set_phase(d, Phase::done);
   engine_.events.notify();
@@ -130,6 +136,7 @@ Status Deployer::build(Deployment& d, const AppConfig& app, const Release& relea
 }
 
 Status Deployer::deploy(Deployment& d, const AppConfig& app) {
+  if (d.trigger == kWakeTrigger && d.release_number > 0) return activate(d, app);
   d.sha = TRY(resolve(d, app));
   if (engine_.watch) engine_.watch(d, app);
   auto live = TRY(live_release(engine_.store, app.name));
@@ -157,11 +164,54 @@ Status Deployer::deploy(Deployment& d, const AppConfig& app) {
     discard(release);
     return gated;
   }
+  // From here on, what serves the app changes: no sleep, wake or scale meanwhile.
+  auto serving = engine_.locks->hold(app.name);
+  if (engine_.asleep && engine_.asleep(app.name)) return keep_ready(d, app, release);
+  return go_live(d, app, release);
+}
+
+Status Deployer::go_live(Deployment& d, const AppConfig& app, Release& release) {
   SwitchMark mark;
   TRY(cut_over(d, app, release, mark));
   if (const Stage* stage = verify_stage(app.pipeline)) TRY(verify(d, app, release, stage->verify, mark));
   apply_retention(engine_, app, d.id);
   return {};
+}
+
+// The environment sleeps: the release is built and tested, and waits for
+// the next wake (SPEC section 4) instead of waking the environment. Only the
+// newest waiting release matters; older ones go.
+Status Deployer::keep_ready(Deployment& d, const AppConfig& app, Release& release) {
+  for (const auto& older : TRY(engine_.store.releases(app.name))) {
+    if (older.state != ReleaseState::ready || older.number == release.number) continue;
+    discard(older);
+    (void)engine_.store.set_release_state(app.name, older.number, ReleaseState::removed);
+  }
+  release.state = ReleaseState::ready;
+  TRY(engine_.store.set_release_state(app.name, release.number, release.state));
+  const EnvironmentConfig* environment = environment_of(*engine_.config(), app.name);
+  engine_.events.emit(d.id, "ready", "info",
+                      fmt::format("environment {} is asleep: {} is built and goes live at its next wake",
+                                  environment ? environment->name : "?", release_id(app.name, release.number)));
+  return {};
+}
+
+// A wake makes the release kept ready while asleep live, as a deployment of
+// its own (recorded, recovered and notified like any other).
+Status Deployer::activate(Deployment& d, const AppConfig& app) {
+  auto release = TRY(engine_.store.release(app.name, d.release_number));
+  if (!release || release->state != ReleaseState::ready)
+    return fail(fmt::format("wake {}: {} is no longer ready to go live (it is {}); deploy again", app.name,
+                            release_id(app.name, d.release_number), release ? to_string(release->state) : "gone"));
+  d.sha = release->sha;
+  if (engine_.watch) engine_.watch(d, app);
+  engine_.events.emit(d.id, "resolve", "info",
+                      fmt::format("the environment wakes: {} ({}) goes live", release_id(app.name, release->number),
+                                  short_sha(release->sha)));
+  auto serving = engine_.locks->hold(app.name);
+  auto live = go_live(d, app, *release);
+  if (!live) (void)engine_.store.set_release_state(app.name, release->number, ReleaseState::ready);
+  return live;
 }
 
 // test and release stages, in pipeline order, before anything is started.
@@ -255,6 +305,14 @@ Status Deployer::roll_back_unverified(Deployment& d, const AppConfig& app, const
 }
 
 Status Deployer::rollback(Deployment& d, const AppConfig& app) {
+  auto serving = engine_.locks->hold(app.name);
+  if (engine_.asleep && engine_.asleep(app.name)) {
+    const EnvironmentConfig* environment = environment_of(*engine_.config(), app.name);
+    const std::string name = environment ? environment->name : "?";
+    return fail(fmt::format("rollback {}: environment {} is asleep; wake it first (`cutover env wake {}`), then "
+                            "roll back",
+                            app.name, name, name));
+  }
   auto releases = TRY(engine_.store.releases(app.name));
   auto live = TRY(live_release(engine_.store, app.name));
   std::optional<Release> target;
@@ -291,19 +349,16 @@ Status Deployer::rollback(Deployment& d, const AppConfig& app) {
 
 Status Deployer::start_and_check(Deployment& d, const AppConfig& app, Release& release) {
   set_phase(d, Phase::starting);
+  const int replicas = wanted_replicas(engine_, app);
   StepTimer start(engine_.events, d.id, "start",
-                  fmt::format("{} replica(s) of {}", app.replicas, release_id(app.name, release.number)));
+                  fmt::format("{} replica(s) of {}", replicas, release_id(app.name, release.number)));
   auto started = [&]() -> Status {
     // A standby release keeps its ports and stopped containers: restart those.
-    if (static_cast<int>(release.ports.size()) != app.replicas) {
+    if (static_cast<int>(release.ports.size()) != replicas) {
       TRY(remove_release_containers(engine_, app.name, release.number));
       TRY(engine_.store.free_ports(app.name, release.number));
-      // Apps deploy in parallel: choosing and recording ports is one step, or two pick the same port.
-      static std::mutex allocating;
-      std::lock_guard lock(allocating);
-      auto taken = TRY(engine_.store.reserved_ports());
-      release.ports = TRY(allocate_ports(engine_.config()->ports, taken, app.replicas, engine_.port_is_free));
-      TRY(engine_.store.reserve_ports(app.name, release.number, release.ports));
+      release.ports.clear();
+      release.ports = TRY(reserve_more_ports(engine_, release, replicas));
     }
     release.state = ReleaseState::starting;
     TRY(engine_.store.set_release_state(app.name, release.number, release.state));

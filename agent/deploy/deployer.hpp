@@ -16,6 +16,9 @@ struct SwitchMark {
   TimestampMs started = 0;
 };
 
+// The trigger of the deployment a wake runs to make a ready release live.
+inline constexpr const char* kWakeTrigger = "wake";
+
 class Deployer {
  public:
   explicit Deployer(Engine& engine) : engine_(engine) {}
@@ -24,7 +27,11 @@ class Deployer {
 
  private:
   Status deploy(Deployment& d, const AppConfig& app);
+  Status go_live(Deployment& d, const AppConfig& app, Release& release);
+  Status keep_ready(Deployment& d, const AppConfig& app, Release& release);
+  Status activate(Deployment& d, const AppConfig& app);
   Status rollback(Deployment& d, const AppConfig& app);
+  std::string success_note(const Deployment& d);
   Result<std::string> resolve(Deployment& d, const AppConfig& app);
   Status build(Deployment& d, const AppConfig& app, const Release& release);
   Status check_base_images(GitMirror& mirror, const AppConfig& app, const Release& release);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/config.hpp"
+#include "deploy/app_locks.hpp"
 #include "core/port_allocator.hpp"
 #include "deploy/event_log.hpp"
 #include "docker/docker.hpp"
@@ -36,6 +37,15 @@ struct Engine {
   Millis drain_poll{100};
   Millis confirm_timeout{10000};
   DeploymentWatcher watch;  // empty: nobody watches
+  // Environments (envs/reconciler.hpp): whether an app's environment sleeps,
+  // and how many replicas its schedule wants. Empty: never; app.replicas.
+  std::function<bool(const std::string& app)> asleep;
+  std::function<int(const AppConfig& app)> replicas;
+  std::shared_ptr<AppLocks> locks = std::make_shared<AppLocks>();
 };
+
+inline int wanted_replicas(const Engine& engine, const AppConfig& app) {
+  return engine.replicas ? engine.replicas(app) : app.replicas;
+}
 
 }  // namespace cutover

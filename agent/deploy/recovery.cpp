@@ -137,7 +137,12 @@ std::vector<Deployment> recover(Engine& engine) {
     spdlog::warn("recovery: deployment {} of {} was interrupted while {}", d.id, d.app, to_string(d.phase));
     resolve_interrupted(engine, d, *config);
   }
-  for (const auto& [name, app] : config->apps) converge_app(engine, app);
+  for (const auto& [name, app] : config->apps) {
+    // A sleeping environment's apps stay down; the reconciler makes sure of
+    // their sleeping routes right after.
+    if (engine.asleep && engine.asleep(name)) continue;
+    converge_app(engine, app);
+  }
   remove_orphans(engine, *config);
   for (const auto& [name, app] : config->apps) apply_retention(engine, app, 0);
   return queued;

@@ -15,26 +15,37 @@ namespace cutover {
 
 Result<SwitchTimings> route_to_release(Engine& engine, const AppConfig& app, const Release& release) {
   if (app.routes.empty()) return SwitchTimings{};
+  auto config = engine.config();
+  auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/app.conf.mustache"));
+  SiteModel model{app.name, release_id(app.name, release.number), release.ports, app.routes, ""};
+  if (wants_access_log(*config, app)) {
+    // nginx opens the log at reload; its directory must be there first.
+    TRY(ensure_directory(config->daemon.state_dir + "/logs"));
+    model.access_log = access_log_path(config->daemon.state_dir, app.name);
+  }
+  auto site = TRY(render_site(template_text, model));
+  return switch_site(engine, app, site, model.release);
+}
+
+bool wants_access_log(const Config& config, const AppConfig& app) {
+  if (verify_stage(app.pipeline)) return true;
+  const EnvironmentConfig* environment = environment_of(config, app.name);
+  return environment && environment->idle_sleep.count() > 0;
+}
+
+Result<SwitchTimings> switch_site(Engine& engine, const AppConfig& app, const std::string& site,
+                                  const std::string& marker) {
   // One nginx per host: while one app's candidate file awaits `nginx -t`,
   // no other app may validate or reload (it would judge or load that file).
   static std::mutex nginx_switch;
   std::lock_guard lock(nginx_switch);
   auto started = now_ms();
   SwitchTimings timings;
-  auto config = engine.config();
-  auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/app.conf.mustache"));
-  SiteModel model{app.name, release_id(app.name, release.number), release.ports, app.routes, ""};
-  if (verify_stage(app.pipeline)) {
-    // nginx opens the log at reload; its directory must be there first.
-    TRY(ensure_directory(config->daemon.state_dir + "/logs"));
-    model.access_log = access_log_path(config->daemon.state_dir, app.name);
-  }
-  auto site = TRY(render_site(template_text, model));
   auto previous = TRY(engine.nginx.read_site(app.name));
   TRY(engine.nginx.install_site(app.name, site));
   timings.validate_ms = now_ms() - started;
   auto live = engine.nginx.reload();
-  if (live) live = engine.nginx.confirm(app.routes, release_id(app.name, release.number), engine.confirm_timeout);
+  if (live) live = engine.nginx.confirm(app.routes, marker, engine.confirm_timeout);
   timings.confirm_ms = now_ms() - started - timings.validate_ms;
   if (live) return timings;
   // nginx refused or did not pick up the new file: put the old one back so

@@ -17,6 +17,13 @@ struct SwitchTimings {
   std::int64_t confirm_ms = 0;   // SIGHUP until the marker answers the new id
 };
 Result<SwitchTimings> route_to_release(Engine& engine, const AppConfig& app, const Release& release);
+// The same for any rendered file whose marker location answers `marker`
+// (the sleeping response of envs/ too).
+Result<SwitchTimings> switch_site(Engine& engine, const AppConfig& app, const std::string& site,
+                                  const std::string& marker);
+// Whether the app's nginx file logs requests for cutover: the verify stage
+// reads them, idle_sleep watches them grow.
+bool wants_access_log(const Config& config, const AppConfig& app);
 
 // Waits until nginx holds no connection to the release's ports, or
 // drain_timeout; then stops its containers with stop_timeout.

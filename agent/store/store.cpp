@@ -33,6 +33,12 @@ CREATE TABLE webhook_deliveries(
   app TEXT NOT NULL, delivery_id TEXT NOT NULL, deployment_id INTEGER NOT NULL, received_at INTEGER NOT NULL,
   PRIMARY KEY(app, delivery_id));
 )sql",
+    R"sql(
+CREATE TABLE environments(
+  name TEXT PRIMARY KEY, state TEXT NOT NULL, reason TEXT NOT NULL, since INTEGER NOT NULL,
+  hold_state TEXT NOT NULL DEFAULT '', hold_kind TEXT NOT NULL DEFAULT '',
+  hold_since INTEGER NOT NULL DEFAULT 0, hold_until INTEGER NOT NULL DEFAULT 0);
+)sql",
 };
 
 Release release_from_row(const SqlRow& row) {
@@ -221,6 +227,17 @@ Status Store::reserve_ports(const std::string& app, int release, const std::vect
   return status;
 }
 
+Status Store::set_release_ports(const std::string& app, int release, const std::vector<int>& ports) {
+  Lock lock(mutex_);
+  TRY(db_.exec("BEGIN IMMEDIATE"));
+  Status status = db_.run("DELETE FROM ports WHERE app = ? AND release_number = ?", {app, std::int64_t{release}});
+  for (size_t replica = 0; replica < ports.size() && status; ++replica)
+    status = db_.run("INSERT INTO ports(port, app, release_number, replica) VALUES(?,?,?,?)",
+                     {std::int64_t{ports[replica]}, app, std::int64_t{release}, static_cast<std::int64_t>(replica)});
+  TRY(db_.exec(status ? "COMMIT" : "ROLLBACK"));
+  return status;
+}
+
 Status Store::free_ports(const std::string& app, int release) {
   Lock lock(mutex_);
   return db_.run("DELETE FROM ports WHERE app = ? AND release_number = ?", {app, std::int64_t{release}});
@@ -247,6 +264,25 @@ Status Store::record_delivery(const std::string& app, const std::string& deliver
   return db_.run("INSERT OR IGNORE INTO webhook_deliveries(app, delivery_id, deployment_id, received_at) "
                  "VALUES(?,?,?,?)",
                  {app, delivery_id, deployment, at});
+}
+
+Status Store::put_environment(const EnvironmentRecord& e) {
+  Lock lock(mutex_);
+  return db_.run("INSERT OR REPLACE INTO environments(name, state, reason, since, hold_state, hold_kind, hold_since, "
+                 "hold_until) VALUES(?,?,?,?,?,?,?,?)",
+                 {e.name, e.state, e.reason, e.since, e.hold_state, e.hold_kind, e.hold_since, e.hold_until});
+}
+
+Result<std::vector<EnvironmentRecord>> Store::environments() {
+  Lock lock(mutex_);
+  std::vector<EnvironmentRecord> out;
+  TRY(db_.query("SELECT name, state, reason, since, hold_state, hold_kind, hold_since, hold_until FROM environments "
+                "ORDER BY name",
+                {}, [&](const SqlRow& row) {
+                  out.push_back(EnvironmentRecord{row.text(0), row.text(1), row.text(2), row.integer(3), row.text(4),
+                                                  row.text(5), row.integer(6), row.integer(7)});
+                }));
+  return out;
 }
 
 Result<std::vector<int>> Store::ports_of(const std::string& app, int release) {

@@ -1,6 +1,6 @@
 #pragma once
-// cutover's persistent state: releases, deployments, their events and the
-// host ports handed out. Thread-safe; every call is one short transaction.
+// cutover's persistent state: releases, deployments, their events, the
+// host ports handed out and the environments' states. Thread-safe; every call is one short transaction.
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/environment_record.hpp"
 #include "core/release.hpp"
 #include "store/sqlite.hpp"
 #include "util/result.hpp"
@@ -43,8 +44,13 @@ class Store {
                          TimestampMs at);
 
   Status reserve_ports(const std::string& app, int release, const std::vector<int>& ports);
+  // Replaces the release's ports (scaling keeps replica i on ports[i]).
+  Status set_release_ports(const std::string& app, int release, const std::vector<int>& ports);
   Status free_ports(const std::string& app, int release);
   Result<std::set<int>> reserved_ports();
+
+  Status put_environment(const EnvironmentRecord& environment);
+  Result<std::vector<EnvironmentRecord>> environments();
 
  private:
   explicit Store(SqliteDb db) : db_(std::move(db)) {}

@@ -897,3 +897,64 @@ TEST_F(VerifyDeployerTest, WithoutAPreviousReleaseTheBadOneStaysLiveAndSaysSo) {
 
 }  // namespace
 }  // namespace cutover
+
+namespace cutover {
+namespace {
+
+class SleepingDeployTest : public DeployerTest {};
+
+TEST_F(SleepingDeployTest, ADeployToASleepingEnvironmentIsBuiltAndKeptReadyWithoutStartingAnything) {
+  deploy_ok();  // web@1 live
+  asleep_apps.insert("web");
+  auto reloads = nginx_.reloads;
+  mirror_.branches["main"] = kShaB;
+  auto d = deploy_ok();
+  EXPECT_EQ(d.release_number, 2);
+  EXPECT_EQ(release(2).state, ReleaseState::ready);
+  EXPECT_EQ(release(1).state, ReleaseState::live);  // still the one that wakes, unless web@2 does
+  EXPECT_TRUE(docker_.of_release("web", 2).empty());
+  EXPECT_EQ(nginx_.reloads, reloads);
+  auto note = event(d.id, "done", "end");
+  ASSERT_TRUE(note);
+  EXPECT_NE(note->message.find("web@2 is ready"), std::string::npos) << note->message;
+
+  // A newer deploy while still asleep replaces the waiting one.
+  mirror_.branches["main"] = kShaC;
+  deploy_ok();
+  EXPECT_EQ(release(3).state, ReleaseState::ready);
+  EXPECT_EQ(release(2).state, ReleaseState::removed);
+}
+
+TEST_F(SleepingDeployTest, TheWakeDeploymentMakesTheReadyReleaseLive) {
+  deploy_ok();
+  asleep_apps.insert("web");
+  mirror_.branches["main"] = kShaB;
+  deploy_ok();
+  asleep_apps.clear();
+  auto wake = queued(DeploymentKind::deploy, "web@2");
+  wake.trigger = kWakeTrigger;
+  wake.release_number = 2;
+  (void)store_->update_deployment(wake);
+  Deployer(*engine_).run(wake);
+  auto d = stored(wake.id);
+  ASSERT_EQ(d.state, DeploymentState::succeeded) << d.error << "\n" << describe_events(d.id);
+  EXPECT_EQ(d.sha, kShaB);
+  EXPECT_EQ(release(2).state, ReleaseState::live);
+  EXPECT_EQ(release(1).state, ReleaseState::standby);
+  EXPECT_EQ(nginx_.release_of("web"), "web@2");
+  EXPECT_EQ(docker_.builds.size(), 2u);  // nothing built again
+}
+
+TEST_F(SleepingDeployTest, RollbackIsRefusedWhileAsleep) {
+  deploy_ok();
+  mirror_.branches["main"] = kShaB;
+  deploy_ok();
+  asleep_apps.insert("web");
+  auto d = rollback();
+  ASSERT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("asleep"), std::string::npos) << d.error;
+  EXPECT_EQ(release(2).state, ReleaseState::live);
+}
+
+}  // namespace
+}  // namespace cutover

@@ -491,6 +491,9 @@ class DeployTestBase : public ::testing::Test {
         .drain_poll = Millis{5},
         .confirm_timeout = Millis{1000},
         .watch = [this](const Deployment& d, const AppConfig&) { watched.push_back(d); },
+        .asleep = [this](const std::string& app) { return asleep_apps.contains(app); },
+        .replicas = {},
+        .locks = std::make_shared<AppLocks>(),
     });
   }
 
@@ -599,6 +602,7 @@ class DeployTestBase : public ::testing::Test {
   FakeMirror mirror_;
   ScriptedCounter counter_;
   std::vector<Deployment> watched;  // what Engine::watch was told, in order
+  std::set<std::string> asleep_apps;  // what Engine::asleep answers true for
   std::unique_ptr<Engine> engine_;
   spdlog::level::level_enum log_level_ = spdlog::level::info;
 };

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.hpp"
+
 namespace cutover {
 namespace {
 
@@ -81,7 +83,7 @@ TEST_F(StoreTest, MigrationsAreIdempotent) {
   EXPECT_EQ((*r)->state, ReleaseState::live);
   auto third = Store::open(path_);
   ASSERT_TRUE(third) << third.error().message;
-  EXPECT_EQ(query_text("PRAGMA user_version"), "2");  // one per migration, applied once
+  EXPECT_EQ(query_text("PRAGMA user_version"), "3");  // one per migration, applied once
 }
 
 TEST_F(StoreTest, WriteAheadLogIsOn) {
@@ -346,6 +348,59 @@ TEST_F(StoreTest, WebhookDeliveriesAreRememberedPerApp) {
   ASSERT_TRUE(s.record_delivery("web", "d-1", 9, 2000));  // a second record keeps the first deployment
   EXPECT_EQ(*s.delivery("web", "d-1"), std::optional<std::int64_t>{7});
   EXPECT_EQ(*s.delivery("api", "d-1"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace cutover
+
+namespace cutover {
+namespace {
+
+class StoreEnvironmentTest : public ::testing::Test {
+ protected:
+  testing_support::TempDir dir_{"cutover-store-env"};
+};
+
+TEST_F(StoreEnvironmentTest, EnvironmentStatesAndHoldsSurviveReopening) {
+  {
+    auto store = Store::open(dir_.file("state.db"));
+    ASSERT_TRUE(store);
+    ASSERT_TRUE((*store)->put_environment(EnvironmentRecord{"dev", "asleep", "override", 1000, "asleep", "override",
+                                                            1000, 9000}));
+    ASSERT_TRUE((*store)->put_environment(EnvironmentRecord{"qa", "awake", "schedule", 2000, "", "", 0, 0}));
+    // Saving again replaces the row.
+    ASSERT_TRUE((*store)->put_environment(EnvironmentRecord{"qa", "asleep", "idle", 3000, "", "", 0, 0}));
+  }
+  auto store = Store::open(dir_.file("state.db"));
+  auto all = (*store)->environments();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "dev");
+  EXPECT_EQ((*all)[0].hold_state, "asleep");
+  EXPECT_EQ((*all)[0].hold_until, 9000);
+  EXPECT_EQ((*all)[1].name, "qa");
+  EXPECT_EQ((*all)[1].state, "asleep");
+  EXPECT_EQ((*all)[1].reason, "idle");
+  EXPECT_EQ((*all)[1].since, 3000);
+}
+
+TEST_F(StoreEnvironmentTest, SetReleasePortsReplacesThemInReplicaOrder) {
+  auto store = std::move(*Store::open(dir_.file("state.db")));
+  ASSERT_TRUE(store->reserve_ports("web", 1, {20000}));
+  ASSERT_TRUE(store->set_release_ports("web", 1, {20000, 20005, 20003}));
+  Release r;
+  r.app = "web";
+  r.number = 1;
+  r.sha = "a";
+  r.image = "i";
+  ASSERT_TRUE(store->put_release(r));
+  EXPECT_EQ((*store->release("web", 1))->ports, (std::vector<int>{20000, 20005, 20003}));
+  ASSERT_TRUE(store->set_release_ports("web", 1, {20000}));
+  EXPECT_EQ(*store->reserved_ports(), (std::set<int>{20000}));
+  // A port another release holds is refused, and nothing changes.
+  ASSERT_TRUE(store->reserve_ports("api", 1, {20009}));
+  EXPECT_FALSE(store->set_release_ports("web", 1, {20000, 20009}));
+  EXPECT_EQ((*store->release("web", 1))->ports, (std::vector<int>{20000}));
 }
 
 }  // namespace

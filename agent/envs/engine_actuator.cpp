@@ -1,0 +1,190 @@
+#include "envs/engine_actuator.hpp"
+
+#include <future>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/access_record.hpp"
+#include "deploy/containers.hpp"
+#include "deploy/deployer.hpp"
+#include "deploy/traffic.hpp"
+#include "health/probe.hpp"
+#include "nginx/site.hpp"
+#include "nginx/sleeping_site.hpp"
+#include "pipeline/traffic_watch.hpp"
+#include "util/files.hpp"
+
+namespace cutover::envs {
+namespace {
+
+constexpr std::string_view kAsleepSuffix = " asleep";
+
+Result<std::optional<Release>> release_in_state(Store& store, const std::string& app, ReleaseState state) {
+  for (auto& r : TRY(store.releases(app)))  // newest first
+    if (r.state == state) return std::optional<Release>{r};
+  return std::optional<Release>{};
+}
+
+std::int64_t since(TimestampMs started) { return now_ms() - started; }
+
+}  // namespace
+
+std::string listener_connect_address(const std::string& listen) {
+  if (listen.starts_with("0.0.0.0:")) return "127.0.0.1:" + listen.substr(8);
+  if (listen.starts_with("[::]:")) return "[::1]:" + listen.substr(5);
+  return listen;
+}
+
+Status EngineActuator::put_to_sleep(const EnvironmentConfig& environment, const AppConfig& app,
+                                    const std::string& retry_after) {
+  auto serving = engine_.locks->hold(app.name);
+  auto live = TRY(release_in_state(engine_.store, app.name, ReleaseState::live));
+  // Routes first: from here no request reaches the containers about to stop.
+  if (!app.routes.empty()) TRY(route_to_sleeping_response(environment, app, live, retry_after));
+  if (!live) return {};
+  auto open = TRY(drain_and_stop(engine_, app, *live));
+  spdlog::info("environment {}: {} asleep{}", environment.name, release_id(app.name, live->number),
+               open > 0 ? fmt::format(" ({} connection(s) still open at drain_timeout)", open) : "");
+  return {};
+}
+
+Status EngineActuator::route_to_sleeping_response(const EnvironmentConfig& environment, const AppConfig& app,
+                                                  const std::optional<Release>& live,
+                                                  const std::string& retry_after) {
+  auto config = engine_.config();
+  SleepingSiteModel model;
+  model.app = app.name;
+  model.environment = environment.name;
+  model.marker = std::string(live ? release_id(app.name, live->number) : app.name) + std::string(kAsleepSuffix);
+  model.routes = app.routes;
+  model.mode = environment.on_request;
+  model.wake_address = listener_connect_address(config->daemon.listen);
+  model.retry_after = retry_after;
+  auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/asleep.conf.mustache"));
+  auto site = TRY(render_sleeping_site(template_text, model));
+  if (TRY(engine_.nginx.read_site(app.name)) == site) return {};
+  TRY(switch_site(engine_, app, site, model.marker));
+  return {};
+}
+
+Result<WakeTimings> EngineActuator::bring_up(const EnvironmentConfig& environment, const AppConfig& app,
+                                             int replicas) {
+  auto serving = engine_.locks->hold(app.name);
+  const TimestampMs started = now_ms();
+  WakeTimings timings;
+  if (auto ready = TRY(release_in_state(engine_.store, app.name, ReleaseState::ready))) {
+    TRY(activate_ready_release(app, *ready));
+    timings.total_ms = since(started);
+    return timings;
+  }
+  auto live = TRY(release_in_state(engine_.store, app.name, ReleaseState::live));
+  if (!live) {
+    TRY(leave_sleeping_response(app));
+    return timings;
+  }
+  const std::size_t running = live->ports.size();
+  if (static_cast<int>(running) < replicas) {
+    live->ports = TRY(reserve_more_ports(engine_, *live, replicas - static_cast<int>(running)));
+  }
+  // Every replica to keep runs and answers before nginx is pointed at any of them.
+  const std::size_t keep = std::min(live->ports.size(), static_cast<std::size_t>(replicas));
+  Release kept = *live;
+  kept.ports.resize(keep);
+  TRY(start_and_check(app, kept, 0, timings));
+  auto site = TRY(engine_.nginx.read_site(app.name));
+  const bool routed = release_in_site(site) == release_id(app.name, live->number);
+  if (!routed || keep != running) {
+    auto switched_at = now_ms();
+    TRY(route_to_release(engine_, app, kept));
+    timings.switch_ms = since(switched_at);
+  }
+  if (keep < live->ports.size()) TRY(scale_down(app, *live, replicas, timings));
+  timings.total_ms = since(started);
+  if (keep != running)
+    spdlog::info("environment {}: {} scaled from {} to {} replica(s)", environment.name,
+                 release_id(app.name, live->number), running, keep);
+  return timings;
+}
+
+// Starts the release's containers (creating missing replicas) and waits for
+// each to pass its health check.
+Status EngineActuator::start_and_check(const AppConfig& app, const Release& release, std::size_t from_replica,
+                                       WakeTimings& timings) {
+  auto started = now_ms();
+  TRY(start_release_containers(engine_, app, release));
+  timings.start_ms = since(started);
+  auto checked = now_ms();
+  std::vector<std::future<Status>> probes;
+  for (std::size_t replica = from_replica; replica < release.ports.size(); ++replica) {
+    auto name = container_name(app.name, release.number, static_cast<int>(replica));
+    probes.push_back(std::async(std::launch::async, [this, &app, name, port = release.ports[replica]] {
+      return wait_healthy(port, app.health, [this, name] { return container_gone(engine_, name); });
+    }));
+  }
+  Status healthy;
+  for (auto& probe : probes)
+    if (auto result = probe.get(); !result && healthy) healthy = result;
+  timings.health_ms = since(checked);
+  if (!healthy)
+    return fail(fmt::format("{}; last container log lines:\n{}", healthy.error().message,
+                            release_log_tail(engine_, release, 20)));
+  return {};
+}
+
+// nginx already routes to the first `replicas`; the others finish what they
+// serve, then go with their ports.
+Status EngineActuator::scale_down(const AppConfig& app, Release& live, int replicas, WakeTimings& timings) {
+  auto drained_at = now_ms();
+  Release leaving = live;
+  leaving.ports.assign(live.ports.begin() + replicas, live.ports.end());
+  std::set<int> ports(leaving.ports.begin(), leaving.ports.end());
+  auto deadline = std::chrono::steady_clock::now() + app.drain_timeout;
+  while (TRY(engine_.count_connections(ports)) > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(engine_.drain_poll);
+  auto containers = TRY(engine_.docker.list_containers(
+      {{"cutover.app", app.name}, {"cutover.release", std::to_string(live.number)}}));
+  for (const auto& c : containers) {
+    auto replica = c.labels.find("cutover.replica");
+    if (replica == c.labels.end() || std::atoi(replica->second.c_str()) < replicas) continue;
+    TRY(engine_.docker.stop_container(c.id, app.stop_timeout));
+    TRY(engine_.docker.remove_container(c.id));
+  }
+  live.ports.resize(static_cast<std::size_t>(replicas));
+  TRY(engine_.store.set_release_ports(app.name, live.number, live.ports));
+  timings.switch_ms += since(drained_at);
+  return {};
+}
+
+Status EngineActuator::activate_ready_release(const AppConfig& app, const Release& ready) {
+  Deployment d;
+  d.app = app.name;
+  d.kind = DeploymentKind::deploy;
+  d.ref = release_id(app.name, ready.number);
+  d.release_number = ready.number;
+  d.trigger = kWakeTrigger;
+  d.created_at = now_ms();
+  d.id = TRY(engine_.store.insert_deployment(d));
+  spdlog::info("{}: its environment wakes; deployment {} makes {} live", app.name, d.id, d.ref);
+  Deployer(engine_).run(d);
+  auto after = TRY(engine_.store.deployment(d.id));
+  if (!after || after->state != DeploymentState::succeeded)
+    return fail(fmt::format("{}: making {} live at wake failed (deployment {}): {}", app.name, d.ref, d.id,
+                            after ? after->error : "it was not recorded"));
+  return {};
+}
+
+// An app that never went live has nothing to wake: its sleeping file goes.
+Status EngineActuator::leave_sleeping_response(const AppConfig& app) {
+  auto site = TRY(engine_.nginx.read_site(app.name));
+  if (!release_in_site(site).ends_with(kAsleepSuffix)) return {};
+  TRY(engine_.nginx.remove_site(app.name));
+  return engine_.nginx.reload();
+}
+
+std::uintmax_t EngineActuator::traffic_mark(const AppConfig& app) {
+  return file_size_or_zero(access_log_path(engine_.config()->daemon.state_dir, app.name));
+}
+
+}  // namespace cutover::envs
