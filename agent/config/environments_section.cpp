@@ -9,6 +9,7 @@
 #include "config/patterns.hpp"
 #include "config/read_fields.hpp"
 #include "config/sections.hpp"
+#include "schedule/cron.hpp"
 
 namespace cutover::config {
 namespace {
@@ -29,6 +30,19 @@ struct ScaleDraft {
 
 constexpr std::string_view kCronExpected = "a cron line of 5 fields or a macro such as @daily";
 constexpr auto kOnRequest = std::to_array<std::string_view>({"wake", "page", "none"});
+
+// A cron line that parses; the parser's message names the field and character.
+Result<std::string> read_cron(const ConfigNode& value) {
+  std::string text = TRY(value.text_where(is_plain_text, kCronExpected));
+  if (auto parsed = schedule::CronSchedule::parse(text); !parsed) return value.reject(parsed.error().message, kCronExpected);
+  return text;
+}
+
+Result<std::string> read_timezone(const ConfigNode& value) {
+  std::string name = TRY(value.text_where(is_timezone_name, "an IANA time zone name such as Asia/Seoul or UTC"));
+  if (auto zone = schedule::locate_time_zone(name); !zone) return value.reject(zone.error().message, "a zone in the system tz database (see /usr/share/zoneinfo)");
+  return name;
+}
 
 std::string app_choices(const AppMap& apps) {
   if (apps.empty()) return "an app defined under apps: (none are defined)";
@@ -63,7 +77,7 @@ Status read_members(const ConfigNode& value, EnvironmentDraft& draft) {
 const auto kScaleFields = std::to_array<FieldRule<ScaleDraft>>({
     {"cron",
      [](const ConfigNode& v, ScaleDraft& s) {
-       return store(s.cron, v.text_where(is_plain_text, kCronExpected));
+       return store(s.cron, read_cron(v));
      }},
     {"replicas",
      [](const ConfigNode& v, ScaleDraft& s) -> Status {
@@ -94,17 +108,15 @@ const auto kEnvironmentFields = std::to_array<FieldRule<EnvironmentDraft>>({
     {"apps", read_members},
     {"timezone",
      [](const ConfigNode& v, EnvironmentDraft& d) {
-       return store(
-           d.environment.timezone,
-           v.text_where(is_timezone_name, "an IANA time zone name such as Asia/Seoul or UTC"));
+       return store(d.environment.timezone, read_timezone(v));
      }},
     {"wake",
      [](const ConfigNode& v, EnvironmentDraft& d) {
-       return store(d.environment.wake, v.text_where(is_plain_text, kCronExpected));
+       return store(d.environment.wake, read_cron(v));
      }},
     {"sleep",
      [](const ConfigNode& v, EnvironmentDraft& d) {
-       return store(d.environment.sleep, v.text_where(is_plain_text, kCronExpected));
+       return store(d.environment.sleep, read_cron(v));
      }},
     {"on_request",
      [](const ConfigNode& v, EnvironmentDraft& d) {

@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "config/patterns.hpp"
 #include "deploy/event_log.hpp"
+#include "server/wake_page.hpp"
 
 namespace cutover {
 namespace {
@@ -16,6 +18,22 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 using json = nlohmann::json;
+
+constexpr std::string_view kWake = "/wake/";
+
+// Every wake request comes from nginx on 127.0.0.1, so a per-source budget
+// would turn a sleeping app's visitors into 429s; request_wake is idempotent
+// and cheap, and the body, time and connection limits still hold.
+bool exempt_from_rate_limit(std::string_view target) { return target.starts_with(kWake); }
+
+template <class Response>
+void set_page_headers(Response& response, const WakePage& page) {
+  response.set(http::field::content_type, page.content_type);
+  response.set(http::field::connection, "close");
+  // The page describes a moment; a cached copy would keep showing "waking up".
+  response.set(http::field::cache_control, "no-store");
+  if (!page.retry_after.empty()) response.set(http::field::retry_after, page.retry_after);
+}
 
 // Turns one accepted connection into one answer, then closes it: webhook
 // senders make one request per connection.
@@ -45,7 +63,8 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
                      {{"error", fmt::format("body over {} MiB", server_.limits().max_body >> 20)}});
     if (ec == beast::error::timeout || ec == http::error::end_of_stream) return close();
     if (ec) return respond(http::status::bad_request, {{"error", "malformed HTTP request: " + ec.message()}});
-    if (!server_.limiter().allow(source_, RateLimiter::Clock::now()))
+    bool limited = !exempt_from_rate_limit(parser_.get().target());
+    if (limited && !server_.limiter().allow(source_, RateLimiter::Clock::now()))
       return respond(http::status::too_many_requests, {{"error", "rate limit exceeded; retry later"}});
     route(parser_.get());
   }
@@ -54,6 +73,7 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
     std::string_view target = request.target();
     if (request.method() == http::verb::get && target == "/healthz")
       return respond(http::status::ok, {{"status", "ok"}});
+    if (target.starts_with(kWake)) return wake(target.substr(kWake.size()), request);
     constexpr std::string_view kHooks = "/hooks/";
     if (!target.starts_with(kHooks))
       return respond(http::status::not_found, {{"error", fmt::format("no such endpoint: {}", target)}});
@@ -74,6 +94,18 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
     else
       spdlog::info("webhook {} from {}: {} → {}", app, source_, verdict.log, verdict.status);
     respond(static_cast<http::status>(verdict.status), verdict.body);
+  }
+
+  // Any method: nginx sends whatever the client sent to a sleeping app here.
+  void wake(std::string_view rest, const http::request<http::string_body>& request) {
+    std::string name(rest.substr(0, rest.find('?')));
+    bool json = wants_json(request[http::field::accept]);
+    bool head = request.method() == http::verb::head;
+    auto* environments = server_.context().environments;
+    envs::WakeOutcome outcome;  // unknown, unless asked below
+    if (environments != nullptr && config::is_resource_name(name)) outcome = environments->request_wake(name);
+    spdlog::debug("wake page {} from {}: {}", name, source_, outcome.known ? outcome.state : "unknown");
+    respond_page(render_wake_page(name, outcome, json), head);
   }
 
   // A redelivery (same delivery id) points at the deployment it already started.
@@ -107,6 +139,26 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
     // Replace, not throw: a request target may hold bytes that are not UTF-8.
     response->body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     response->prepare_payload();
+    write(response);
+  }
+
+  void respond_page(const WakePage& page, bool head) {
+    auto status = static_cast<http::status>(page.status);
+    if (head) {
+      auto response = std::make_shared<http::response<http::empty_body>>(status, 11);
+      set_page_headers(*response, page);
+      response->content_length(page.body.size());
+      return write(response);
+    }
+    auto response = std::make_shared<http::response<http::string_body>>(status, 11);
+    set_page_headers(*response, page);
+    response->body() = page.body;
+    response->prepare_payload();
+    write(response);
+  }
+
+  template <class Body>
+  void write(std::shared_ptr<http::response<Body>> response) {
     stream_.expires_after(server_.limits().read_timeout);
     http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code, std::size_t) {
       self->linger();

@@ -1,7 +1,9 @@
 #pragma once
-// The network listener (daemon.listen): POST /hooks/<app> and GET /healthz.
-// The one port that may face the network, so every request is bounded: body
-// size, header and read time, open connections, and a per-source rate.
+// The network listener (daemon.listen): POST /hooks/<app>, GET /healthz and
+// the waiting page of sleeping environments (/wake/<environment>, where their
+// nginx files send every request). The one port that may face the network,
+// so every request is bounded: body size, header and read time, open
+// connections, and a per-source rate (except /wake/, see hook_server.cpp).
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -12,6 +14,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "deploy/queue.hpp"
+#include "envs/control.hpp"
 #include "server/rate_limiter.hpp"
 #include "webhook/intake.hpp"
 
@@ -22,6 +25,7 @@ struct HookContext {
   Store& store;
   DeployQueue& queue;
   SecretLookup secrets;
+  envs::EnvironmentControl* environments = nullptr;  // null: /wake/ answers 404
 };
 
 struct HookLimits {

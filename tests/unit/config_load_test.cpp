@@ -635,3 +635,21 @@ TEST(LoadConfigErrors, YamlSyntaxErrorsAreLocated) {
 
 }  // namespace
 }  // namespace cutover
+
+namespace cutover::config {
+namespace {
+
+TEST(LoadConfigErrors, CronLinesAndTimeZonesAreCheckedAtLoad) {
+  const std::string bad_hour = error_of("environments:\n  dev: {wake: \"0 25 * * 1-5\"}\n");
+  EXPECT_TRUE(StartsWith(bad_hour, "test.yml:2:15: environments.dev.wake: ")) << bad_hour;
+  EXPECT_NE(bad_hour.find("hour"), std::string::npos) << bad_hour;
+  const std::string bad_scale =
+      error_of("environments:\n  dev:\n    scale: [{cron: \"30 11 * * FUNDAY\", replicas: 2}]\n");
+  EXPECT_TRUE(StartsWith(bad_scale, "test.yml:3:20: environments.dev.scale[0].cron: ")) << bad_scale;
+  const std::string no_zone = error_of("environments:\n  dev: {timezone: Mars/Olympus_Mons}\n");
+  EXPECT_TRUE(StartsWith(no_zone, "test.yml:2:19: environments.dev.timezone: ")) << no_zone;
+  EXPECT_NE(no_zone.find("tz database"), std::string::npos) << no_zone;
+}
+
+}  // namespace
+}  // namespace cutover::config
