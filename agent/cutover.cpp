@@ -1,4 +1,5 @@
-// cutover: the command-line client of cutoverd. Commands live in cli/commands.cpp.
+// cutover: the command-line client of cutoverd. Commands live in cli/commands.cpp
+// and cli/env_commands.cpp.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -13,9 +14,27 @@ using namespace cutover;
 struct Args {
   std::string socket;
   CliOptions options;
-  std::string app, ref, to, deployment, file;
+  std::string app, ref, to, deployment, file, env, for_text, until;
   bool detach = false, follow = false;
 };
+
+// `env wake` and `env sleep` take the same arguments.
+CLI::App* add_hold_command(CLI::App& env, const char* name, const char* about, Args& a) {
+  auto* hold = env.add_subcommand(name, about);
+  hold->add_option("ENV", a.env)->required();
+  hold->add_option("--for", a.for_text, "hold this long: 30m, 2h, 1h30m");
+  hold->add_option("--until", a.until,
+                   "hold until HH:MM or \"YYYY-MM-DD HH:MM\" in the environment's time zone, or an RFC 3339 time");
+  return hold;
+}
+
+// Whether --for and --until were given at all (an empty value is an error, not an absence).
+HoldArgs hold_args(const CLI::App& hold, const Args& a) {
+  HoldArgs args;
+  if (hold.count("--for") > 0) args.for_text = a.for_text;
+  if (hold.count("--until") > 0) args.until = a.until;
+  return args;
+}
 
 }  // namespace
 
@@ -28,7 +47,7 @@ int main(int argc, char** argv) {
   cli.add_option("--socket", a.socket, "control socket of cutoverd (else $CUTOVER_SOCKET)");
   cli.add_flag("--json", a.options.json, "print JSON instead of text");
 
-  auto* status = cli.add_subcommand("status", "apps, live and standby releases, health, ports");
+  auto* status = cli.add_subcommand("status", "apps, live and standby releases, health, ports, environment state");
   status->add_option("APP", a.app, "only this app");
   auto* deploy = cli.add_subcommand("deploy", "deploy an app now and follow it until it is live");
   deploy->add_option("APP", a.app)->required();
@@ -49,6 +68,13 @@ int main(int argc, char** argv) {
   check->add_option("FILE", a.file, "default /etc/cutover/cutover.yml");
   auto* reload = config->add_subcommand("reload", "make the daemon re-read its config");
   auto* version = cli.add_subcommand("version", "client and daemon versions");
+  auto* env = cli.add_subcommand("env", "environments: state, schedule, and holding them awake or asleep");
+  env->require_subcommand(1);
+  auto* env_ls = env->add_subcommand("ls", "every environment: state, reason, since, next transition");
+  auto* env_show = env->add_subcommand("show", "one environment: hold, apps, next transitions");
+  env_show->add_option("ENV", a.env)->required();
+  auto* env_wake = add_hold_command(*env, "wake", "wake an environment and hold it awake", a);
+  auto* env_sleep = add_hold_command(*env, "sleep", "put an environment to sleep and hold it asleep", a);
 
   try {
     cli.parse(argc, argv);
@@ -68,5 +94,9 @@ int main(int argc, char** argv) {
   if (check->parsed()) return cmd_config_check(a.options, a.file.empty() ? "/etc/cutover/cutover.yml" : a.file);
   if (reload->parsed()) return cmd_config_reload(api, a.options);
   if (version->parsed()) return cmd_version(api, a.options);
+  if (env_ls->parsed()) return cmd_env_ls(api, a.options);
+  if (env_show->parsed()) return cmd_env_show(api, a.options, a.env);
+  if (env_wake->parsed()) return cmd_env_hold(api, a.options, a.env, true, hold_args(*env_wake, a));
+  if (env_sleep->parsed()) return cmd_env_hold(api, a.options, a.env, false, hold_args(*env_sleep, a));
   return kExitUsage;
 }

@@ -15,13 +15,6 @@ namespace {
 
 using json = nlohmann::json;
 
-int report(const CliFailure& failure) {
-  fmt::print(stderr, "cutover: {}\n", failure.message);
-  return failure.exit_code;
-}
-
-void print_json(const json& value) { fmt::print("{}\n", value.dump(2)); }
-
 std::string format_time(std::int64_t ms) {
   if (ms <= 0) return "-";
   auto tp = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
@@ -101,10 +94,19 @@ void print_app_status(const json& app) {
   for (const auto& route : app["routes"])
     fmt::print("  route    {}{} on {}\n", route.value("host", "") == "" ? "*" : route.value("host", ""),
                route.value("path", "/"), route.value("listen", ""));
+  if (app.contains("environment"))
+    fmt::print("  env      {}: {}\n", app["environment"].value("name", ""), app["environment"].value("state", ""));
   if (app.value("deploying", false)) fmt::print("  a deployment is running\n");
 }
 
 }  // namespace
+
+int report(const CliFailure& failure) {
+  fmt::print(stderr, "cutover: {}\n", failure.message);
+  return failure.exit_code;
+}
+
+void print_json(const json& value) { fmt::print("{}\n", value.dump(2)); }
 
 int cmd_status(ApiClient& api, const CliOptions& options, const std::string& app) {
   auto answer = api.call("GET", app.empty() ? "/v1/status" : "/v1/status?app=" + app);

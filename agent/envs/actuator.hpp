@@ -6,17 +6,10 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "envs/control.hpp"
 #include "util/result.hpp"
 
 namespace cutover::envs {
-
-// Where a wake spent its time, for `cutover env show` and bench/.
-struct WakeTimings {
-  std::int64_t start_ms = 0;   // docker: containers started
-  std::int64_t health_ms = 0;  // the app: until every replica answered its health check
-  std::int64_t switch_ms = 0;  // nginx: validate, reload, confirm
-  std::int64_t total_ms = 0;
-};
 
 class Actuator {
  public:

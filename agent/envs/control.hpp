@@ -1,6 +1,7 @@
 #pragma once
 // What the control API asks of environments (SPEC section 4): their state,
 // why, the next scheduled transitions, and holding a state by hand.
+#include <cstdint>
 #include <expected>
 #include <optional>
 #include <string>
@@ -37,6 +38,14 @@ struct HoldView {
   TimestampMs until = 0;  // 0: until the next scheduled transition
 };
 
+// Where the last wake spent its time, for `cutover env show` and bench/.
+struct WakeTimings {
+  std::int64_t start_ms = 0;   // docker: containers started
+  std::int64_t health_ms = 0;  // the app: until every replica answered its health check
+  std::int64_t switch_ms = 0;  // nginx: validate, reload, confirm
+  std::int64_t total_ms = 0;   // the whole convergence, cutover's own work included
+};
+
 struct EnvironmentView {
   std::string name;
   std::string timezone;
@@ -49,6 +58,7 @@ struct EnvironmentView {
   std::vector<AppView> apps;
   std::vector<Transition> next;  // the next scheduled transitions, soonest first (up to 5)
   std::string last_error;        // why the last convergence failed; "" when it did not
+  WakeTimings last_wake;         // all 0 until the first wake since the daemon started
 };
 
 // `cutover env wake|sleep ENV [--for D | --until T]`; neither: until the

@@ -361,6 +361,7 @@ EnvironmentView Reconciler::view(const Environment& env, TimestampMs now) {
   }
   v.next = upcoming_transitions(env.plan, instant_of(now), 5);
   v.last_error = env.last_error;
+  v.last_wake = env.last_wake;
   return v;
 }
 

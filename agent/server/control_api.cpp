@@ -82,6 +82,12 @@ class Handler {
   bool deployment();
   bool events();
   bool reload();
+  bool environments();
+  bool environment();
+  bool hold(envs::Power state);
+  bool environments_unavailable();
+  bool refused(const envs::ControlError& refusal);
+  json app_environments();
 
   ApiContext& ctx_;
   const ApiRequest& request_;
@@ -123,6 +129,10 @@ bool Handler::dispatch() {
   if (is(V::get, {"v1", "deployments", "*"})) return deployment();
   if (is(V::get, {"v1", "deployments", "*", "events"})) return events();
   if (is(V::post, {"v1", "config", "reload"})) return reload();
+  if (is(V::get, {"v1", "environments"})) return environments();
+  if (is(V::get, {"v1", "environments", "*"})) return environment();
+  if (is(V::post, {"v1", "environments", "*", "wake"})) return hold(envs::Power::awake);
+  if (is(V::post, {"v1", "environments", "*", "sleep"})) return hold(envs::Power::asleep);
   return error(http::status::not_found,
                fmt::format("no such endpoint: {} {}", std::string(request_.method_string()),
                            std::string(request_.target())));
@@ -144,9 +154,26 @@ json live_health(const AppConfig& app, const Release& live) {
   return replicas;
 }
 
+// {"<app>": {"name": env, "state": ...}} for every app of a configured
+// environment; one list() per request, however many apps there are. An
+// environment the reconciler does not know yet (a reload in flight) is "unknown".
+json Handler::app_environments() {
+  json out = json::object();
+  if (!ctx_.environments || config_->environments.empty()) return out;
+  std::map<std::string, std::string> states;
+  for (const auto& view : ctx_.environments->list()) states[view.name] = view.state;
+  for (const auto& [env_name, env] : config_->environments) {
+    auto state = states.find(env_name);
+    for (const auto& app : env.apps)
+      out[app] = {{"name", env_name}, {"state", state == states.end() ? "unknown" : state->second}};
+  }
+  return out;
+}
+
 bool Handler::status() {
   auto only = target_.query.find("app");
   json apps = json::array();
+  json environment_of = app_environments();
   for (const auto& [name, app] : config_->apps) {
     if (only != target_.query.end() && only->second != name) continue;
     auto releases = ctx_.store.releases(name);
@@ -164,6 +191,7 @@ bool Handler::status() {
         entry["standby"].push_back(to_json(r));
       }
     }
+    if (environment_of.contains(name)) entry["environment"] = environment_of[name];
     apps.push_back(entry);
   }
   if (only != target_.query.end() && apps.empty())
@@ -253,6 +281,65 @@ bool Handler::reload() {
   auto reloaded = ctx_.reload_config();
   if (!reloaded) return error(http::status::bad_request, reloaded.error().message);
   return ok({{"reloaded", true}, {"config", ctx_.config()->source_path}});
+}
+
+bool Handler::environments_unavailable() {
+  return error(http::status::service_unavailable,
+               "environments are not available: this cutoverd has no environment reconciler running; check its "
+               "log for why it did not start");
+}
+
+bool Handler::refused(const envs::ControlError& refusal) {
+  return error(refusal.refusal == envs::Refusal::not_found ? http::status::not_found : http::status::bad_request,
+               refusal.message);
+}
+
+bool Handler::environments() {
+  if (!ctx_.environments) return environments_unavailable();
+  json out = json::array();
+  for (const auto& view : ctx_.environments->list()) out.push_back(to_json(view));
+  return ok({{"environments", out}});
+}
+
+bool Handler::environment() {
+  if (!ctx_.environments) return environments_unavailable();
+  auto view = ctx_.environments->show(target_.segments[2]);
+  if (!view) return refused(view.error());
+  return ok({{"environment", to_json(*view)}});
+}
+
+// The body of POST .../wake|sleep: {}, {"for_ms": N} or {"until": "text"}.
+// Strict, because a misspelt key read as {} would hold the state until the
+// next transition instead of for the time the caller meant.
+Result<envs::HoldRequest> hold_request(envs::Power state, const std::string& body) {
+  constexpr const char* kShape = R"(send {}, {"for_ms": N} with N > 0, or {"until": "HH:MM"})";
+  envs::HoldRequest request{.state = state, .for_duration = Millis{0}, .until = ""};
+  auto parsed = body.empty() ? json::object() : json::parse(body, nullptr, false);
+  if (!parsed.is_object()) return fail(fmt::format("the request body is not a JSON object; {}", kShape));
+  for (const auto& [key, value] : parsed.items()) {
+    if (key == "for_ms" && value.is_number_integer() && value.get<std::int64_t>() > 0)
+      request.for_duration = Millis{value.get<std::int64_t>()};
+    else if (key == "until" && value.is_string() && !value.get<std::string>().empty())
+      request.until = value.get<std::string>();
+    else
+      return fail(fmt::format("\"{}\": {} is not accepted here; {}", key,
+                              value.dump(-1, ' ', false, json::error_handler_t::replace), kShape));
+  }
+  if (request.for_duration.count() > 0 && !request.until.empty())
+    return fail(fmt::format("for_ms and until both given; {}", kShape));
+  return request;
+}
+
+bool Handler::hold(envs::Power state) {
+  if (!ctx_.environments) return environments_unavailable();
+  const auto& name = target_.segments[2];
+  auto request = hold_request(state, request_.body());
+  if (!request)
+    return error(http::status::bad_request,
+                 fmt::format("{} environment {}: {}", target_.segments[3], name, request.error().message));
+  auto view = ctx_.environments->hold(name, *request);
+  if (!view) return refused(view.error());
+  return ok({{"environment", to_json(*view)}});
 }
 
 }  // namespace

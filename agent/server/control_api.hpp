@@ -10,6 +10,7 @@
 
 #include "deploy/event_log.hpp"
 #include "deploy/queue.hpp"
+#include "envs/control.hpp"
 #include "store/store.hpp"
 
 namespace cutover {
@@ -21,6 +22,9 @@ struct ApiContext {
   DeployQueue& queue;
   EventLog& events;
   const std::atomic<bool>& stopping;
+  // Null while the daemon runs without an environment reconciler: the
+  // environment endpoints then answer 503.
+  envs::EnvironmentControl* environments = nullptr;
 };
 
 using UnixSocket = boost::asio::local::stream_protocol::socket;

@@ -14,6 +14,8 @@
 #include "deploy/poller.hpp"
 #include "deploy/queue.hpp"
 #include "deploy/recovery.hpp"
+#include "envs/engine_actuator.hpp"
+#include "envs/reconciler.hpp"
 #include "git/mirror_cache.hpp"
 #include "nginx/include_check.hpp"
 #include "notify/notifier.hpp"
@@ -37,14 +39,21 @@ sigset_t handled_signals() {
 }
 
 // Blocks until SIGTERM/SIGINT; SIGHUP reloads the config on the way.
-void wait_for_stop(ConfigHolder& config) {
+// Applies a new config everywhere it matters: the holder, then the environments.
+Status reload_config(ConfigHolder& config, envs::Reconciler& environments) {
+  TRY(config.reload());
+  environments.config_changed();
+  return {};
+}
+
+void wait_for_stop(ConfigHolder& config, envs::Reconciler& environments) {
   sigset_t set = handled_signals();
   for (;;) {
     int signal = 0;
     if (sigwait(&set, &signal) != 0) continue;
     if (signal != SIGHUP) return;
     sd_notify(0, "RELOADING=1");
-    if (auto reloaded = config.reload(); !reloaded)
+    if (auto reloaded = reload_config(config, environments); !reloaded)
       spdlog::error("config reload refused, keeping the running config: {}", reloaded.error().message);
     else
       spdlog::info("config reloaded from {}", config.get()->source_path);
@@ -105,20 +114,38 @@ int run_daemon(const std::string& config_path) {
                 count_connections_to,
                 Millis{100},
                 Millis{10000},
-                [&](const Deployment& d, const AppConfig& app) { notifier.watch(d, app); }};
+                [&](const Deployment& d, const AppConfig& app) { notifier.watch(d, app); },
+                {},  // asleep and replicas: set once the reconciler exists, below
+                {},
+                std::make_shared<AppLocks>()};
+  envs::EngineActuator actuator(engine);
+  envs::Reconciler environments(
+      envs::ReconcilerParts{[&] { return config.get(); }, **store, actuator, now_ms, false, Millis{30000}, Millis{5000}});
+  if (auto loaded_states = environments.load(); !loaded_states) {
+    spdlog::critical("{}", loaded_states.error().message);
+    return 1;
+  }
+  engine.asleep = [&](const std::string& app) { return environments.asleep(app); };
+  engine.replicas = [&](const AppConfig& app) { return environments.replicas(app); };
   auto pending = recover(engine);
 
   DeployQueue queue(engine);
   for (const auto& d : pending) queue.resume(d);
   std::atomic<bool> stopping{false};
-  ApiContext api{[&] { return config.get(); }, [&] { return config.reload(); }, **store, queue, events, stopping};
+  ApiContext api{[&] { return config.get(); },
+                 [&] { return reload_config(config, environments); },
+                 **store,
+                 queue,
+                 events,
+                 stopping,
+                 &environments};
   UnixServer server(api, cfg->daemon.socket, cfg->daemon.socket_group);
   if (auto started = server.start(); !started) {
     spdlog::critical("{}", started.error().message);
     return 1;
   }
   spdlog::info("control API on {}", cfg->daemon.socket);
-  HookContext hooks{[&] { return config.get(); }, **store, queue, secret_from_environment};
+  HookContext hooks{[&] { return config.get(); }, **store, queue, secret_from_environment, &environments};
   HookServer listener(hooks, cfg->daemon.listen, hook_limits(cfg->daemon));
   if (auto listening = listener.start(); !listening) {
     spdlog::critical("{}", listening.error().message);
@@ -128,9 +155,10 @@ int run_daemon(const std::string& config_path) {
   MirrorCache poll_mirrors(cfg->daemon.state_dir + "/git");
   Poller poller(engine, queue, [&](const AppConfig& app) { return poll_mirrors.get(app); });
   poller.start();
+  environments.start();
   sd_notify(0, "READY=1");
 
-  wait_for_stop(config);
+  wait_for_stop(config, environments);
   spdlog::info("stopping: waiting for running deployments to finish");
   sd_notify(0, "STOPPING=1");
   stopping = true;
@@ -138,6 +166,7 @@ int run_daemon(const std::string& config_path) {
   poller.stop();
   listener.stop();
   server.stop();
+  environments.stop();
   queue.shutdown();
   // What the last deployments reported gets a short chance to go out.
   notifier.stop(Millis{3000});
