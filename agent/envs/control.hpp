@@ -43,7 +43,7 @@ struct WakeTimings {
   std::int64_t start_ms = 0;   // docker: containers started
   std::int64_t health_ms = 0;  // the app: until every replica answered its health check
   std::int64_t switch_ms = 0;  // nginx: validate, reload, confirm
-  std::int64_t total_ms = 0;   // the whole convergence, cutover's own work included
+  std::int64_t total_ms = 0;   // from the request that asked for it (else the pass) until recorded awake
 };
 
 struct EnvironmentView {

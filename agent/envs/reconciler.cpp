@@ -191,12 +191,14 @@ std::string Reconciler::retry_after_text(const Environment& env, TimestampMs now
 void Reconciler::converge(const std::string& name, Desired desired) {
   EnvironmentConfig environment;
   std::string retry_after;
+  TimestampMs asked_at = 0;  // a request wake counts from the request, not from this pass
   {
     std::lock_guard lock(mutex_);
     auto* env = find(name);
     if (!env) return;
     environment = env->config;
     retry_after = retry_after_text(*env, parts_.clock());
+    if (env->record.hold_kind == "request") asked_at = env->record.hold_since;
   }
   spdlog::info("environment {}: {} ({})", name, desired.state == Power::awake ? "waking / bringing up" : "going to sleep",
                desired.reason);
@@ -246,7 +248,7 @@ void Reconciler::converge(const std::string& name, Desired desired) {
         save(*env);
       }
       if (desired.state == Power::awake) {
-        timings.total_ms = now - started;
+        timings.total_ms = now - (asked_at > 0 && asked_at <= started ? asked_at : started);
         env->last_wake = timings;
         env->last_traffic = now;  // idle_sleep counts from when it serves
       }
