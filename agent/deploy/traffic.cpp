@@ -15,6 +15,11 @@ namespace cutover {
 
 Result<SwitchTimings> route_to_release(Engine& engine, const AppConfig& app, const Release& release) {
   if (app.routes.empty()) return SwitchTimings{};
+  auto site = TRY(render_release_site(engine, app, release));
+  return switch_site(engine, app, site, release_id(app.name, release.number));
+}
+
+Result<std::string> render_release_site(Engine& engine, const AppConfig& app, const Release& release) {
   auto config = engine.config();
   auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/app.conf.mustache"));
   SiteModel model{app.name, release_id(app.name, release.number), release.ports, app.routes, ""};
@@ -23,8 +28,7 @@ Result<SwitchTimings> route_to_release(Engine& engine, const AppConfig& app, con
     TRY(ensure_directory(config->daemon.state_dir + "/logs"));
     model.access_log = access_log_path(config->daemon.state_dir, app.name);
   }
-  auto site = TRY(render_site(template_text, model));
-  return switch_site(engine, app, site, model.release);
+  return render_site(template_text, model);
 }
 
 bool wants_access_log(const Config& config, const AppConfig& app) {

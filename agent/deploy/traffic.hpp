@@ -17,6 +17,8 @@ struct SwitchTimings {
   std::int64_t confirm_ms = 0;   // SIGHUP until the marker answers the new id
 };
 Result<SwitchTimings> route_to_release(Engine& engine, const AppConfig& app, const Release& release);
+// The file route_to_release would install for the release.
+Result<std::string> render_release_site(Engine& engine, const AppConfig& app, const Release& release);
 // The same for any rendered file whose marker location answers `marker`
 // (the sleeping response of envs/ too).
 Result<SwitchTimings> switch_site(Engine& engine, const AppConfig& app, const std::string& site,

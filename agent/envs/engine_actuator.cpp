@@ -93,9 +93,10 @@ Result<WakeTimings> EngineActuator::bring_up(const EnvironmentConfig& environmen
   Release kept = *live;
   kept.ports.resize(keep);
   TRY(start_and_check(app, kept, 0, timings));
-  auto site = TRY(engine_.nginx.read_site(app.name));
-  const bool routed = release_in_site(site) == release_id(app.name, live->number);
-  if (!routed || keep != running) {
+  // Routed already when nginx's file is exactly the one for these replicas.
+  const bool routed = app.routes.empty() ||
+                      TRY(engine_.nginx.read_site(app.name)) == TRY(render_release_site(engine_, app, kept));
+  if (!routed) {
     auto switched_at = now_ms();
     TRY(route_to_release(engine_, app, kept));
     timings.switch_ms = since(switched_at);
