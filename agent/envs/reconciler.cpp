@@ -49,6 +49,13 @@ Status Reconciler::load() {
 
 void Reconciler::plan_all(const Config& config) {
   const TimestampMs now = parts_.clock();
+  // An app taken out of a sleeping environment would stay down: it is
+  // brought up by the next pass, at its own replicas.
+  for (const auto& [app, owner] : environment_of_app_) {
+    auto* env = find(owner);
+    bool sleeping = env && (env->converging ? env->target == Power::asleep : env->record.state == "asleep");
+    if (sleeping && !environment_of(config, app)) released_apps_.insert(app);
+  }
   environment_of_app_.clear();
   for (auto it = environments_.begin(); it != environments_.end();) {
     // A removed environment's worker may still run; it goes at the next reload.
@@ -113,7 +120,26 @@ std::optional<TimestampMs> Reconciler::pass() {
   }
   if (parts_.synchronous)
     for (auto& [name, desired] : due) converge(name, desired);
+  bring_up_released_apps();
   return next;
+}
+
+void Reconciler::bring_up_released_apps() {
+  std::set<std::string> apps;
+  {
+    std::lock_guard lock(mutex_);
+    apps.swap(released_apps_);
+  }
+  auto config = parts_.config();
+  for (const auto& name : apps) {
+    auto app = config->apps.find(name);
+    if (app == config->apps.end()) continue;
+    spdlog::info("{}: no longer in a sleeping environment; bringing it up", name);
+    EnvironmentConfig none;
+    if (auto up = parts_.actuator.bring_up(none, app->second, app->second.replicas); !up)
+      spdlog::error("{}: cannot bring it up after leaving its environment: {}; deploy it again", name,
+                    up.error().message);
+  }
 }
 
 // Decides whether the environment must converge (sets needs_converge) and

@@ -85,6 +85,7 @@ class Reconciler : public EnvironmentControl {
   };
 
   void plan_all(const Config& config);
+  void bring_up_released_apps();
   // The pass for one environment; mutex_ held. Returns its next due time.
   std::optional<TimestampMs> evaluate(Environment& env, TimestampMs now);
   bool idle_expired(Environment& env, TimestampMs now);
@@ -104,6 +105,7 @@ class Reconciler : public EnvironmentControl {
   bool stopping_ = false;
   std::map<std::string, std::unique_ptr<Environment>> environments_;
   std::map<std::string, std::string> environment_of_app_;
+  std::set<std::string> released_apps_;  // left a sleeping environment at a reload
   std::atomic<int> convergences_{0};
   std::thread thread_;
 };

@@ -321,3 +321,26 @@ TEST_F(ReconcilerTest, AnEnvironmentWithoutSchedulesStaysAwake) {
 
 }  // namespace
 }  // namespace cutover::envs
+
+namespace cutover::envs {
+namespace {
+
+TEST_F(ReconcilerTest, AnAppTakenOutOfASleepingEnvironmentIsBroughtUpAtTheReload) {
+  auto r = start(seoul(23, 20), "asleep");
+  r->pass();
+  auto before = actuator_.of("up").size();
+  auto config = std::make_shared<Config>(*config_);
+  config->environments["dev"].apps = {"api-dev"};
+  config_ = config;
+  r->config_changed();
+  r->pass();
+  auto ups = actuator_.of("up");
+  ASSERT_EQ(ups.size(), before + 1);
+  EXPECT_EQ(ups.back().app, "web-dev");
+  EXPECT_EQ(ups.back().replicas, 1);
+  EXPECT_FALSE(r->asleep("web-dev"));
+  EXPECT_TRUE(r->asleep("api-dev"));
+}
+
+}  // namespace
+}  // namespace cutover::envs
