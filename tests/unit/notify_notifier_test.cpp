@@ -31,6 +31,7 @@ class FakeSender final : public Sender {
 
   Result<long> post(const Post& post, Millis timeout) override {
     std::unique_lock lock(mutex_);
+    ++entered_;
     opened_.wait(lock, [&] { return open_; });
     posts_.push_back(post);
     timeouts_.push_back(timeout);
@@ -57,6 +58,11 @@ class FakeSender final : public Sender {
     std::lock_guard lock(mutex_);
     return timeouts_;
   }
+  // Calls that reached the sender, held ones included.
+  int entered() {
+    std::lock_guard lock(mutex_);
+    return entered_;
+  }
 
  private:
   std::mutex mutex_;
@@ -65,6 +71,7 @@ class FakeSender final : public Sender {
   std::vector<Post> posts_;
   std::vector<Millis> timeouts_;
   std::map<std::string, int> attempts_;
+  int entered_ = 0;
 };
 
 // Everything the default logger writes while it lives, at every level.
@@ -285,6 +292,9 @@ TEST(NotifyNotifier, AttemptsWhileStoppingAreCutToTheGrace) {
   Notifier notifier(sender, environment, options);
   sender.hold();
   notifier.watch(deployment(1, DeploymentState::running), app_with({"webhook", "slack"}));
+  // The first POST must be under way before stop() begins, however loaded the machine.
+  for (int i = 0; i < 1000 && sender.entered() == 0; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(sender.entered(), 1);
   std::thread stopper([&] { notifier.stop(2s); });
   // Time for stop() to begin while the first POST is under way.
   std::this_thread::sleep_for(200ms);
