@@ -208,10 +208,10 @@ Status Deployer::activate(Deployment& d, const AppConfig& app) {
   engine_.events.emit(d.id, "resolve", "info",
                       fmt::format("the environment wakes: {} ({}) goes live", release_id(app.name, release->number),
                                   short_sha(release->sha)));
+  // A failure is a failed deployment like any other: the release is discarded
+  // and the environment wakes on the release that was live.
   auto serving = engine_.locks->hold(app.name);
-  auto live = go_live(d, app, *release);
-  if (!live) (void)engine_.store.set_release_state(app.name, release->number, ReleaseState::ready);
-  return live;
+  return go_live(d, app, *release);
 }
 
 // test and release stages, in pipeline order, before anything is started.
@@ -306,7 +306,8 @@ Status Deployer::roll_back_unverified(Deployment& d, const AppConfig& app, const
 
 Status Deployer::rollback(Deployment& d, const AppConfig& app) {
   auto serving = engine_.locks->hold(app.name);
-  if (engine_.asleep && engine_.asleep(app.name)) {
+  // A verify rollback must go through even when a sleep waits for this lock.
+  if (d.trigger != "verify" && engine_.asleep && engine_.asleep(app.name)) {
     const EnvironmentConfig* environment = environment_of(*engine_.config(), app.name);
     const std::string name = environment ? environment->name : "?";
     return fail(fmt::format("rollback {}: environment {} is asleep; wake it first (`cutover env wake {}`), then "

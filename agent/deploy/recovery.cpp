@@ -130,6 +130,14 @@ std::vector<Deployment> recover(Engine& engine) {
   if (!unfinished) spdlog::error("recovery: cannot read deployments: {}", unfinished.error().message);
   std::vector<Deployment> queued;
   for (auto& d : unfinished.value_or(std::vector<Deployment>{})) {
+    if (d.state == DeploymentState::queued && d.trigger == kWakeTrigger) {
+      // The environment's next wake (the reconciler's first pass, if it is
+      // due now) makes the ready release live again; queued here, it would
+      // run whether the environment is awake or not.
+      finish(engine, d, DeploymentState::failed,
+             "interrupted by a daemon restart before it started; the next wake makes the release live");
+      continue;
+    }
     if (d.state == DeploymentState::queued) {
       queued.push_back(d);
       continue;

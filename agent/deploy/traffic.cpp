@@ -37,11 +37,22 @@ bool wants_access_log(const Config& config, const AppConfig& app) {
   return environment && environment->idle_sleep.count() > 0;
 }
 
+namespace {
+
+// One nginx per host: while one app's candidate file awaits `nginx -t`,
+// no other app may validate or reload (it would judge or load that file).
+std::mutex nginx_switch;
+
+}  // namespace
+
+Status remove_app_site(Engine& engine, const AppConfig& app) {
+  std::lock_guard lock(nginx_switch);
+  TRY(engine.nginx.remove_site(app.name));
+  return engine.nginx.reload();
+}
+
 Result<SwitchTimings> switch_site(Engine& engine, const AppConfig& app, const std::string& site,
                                   const std::string& marker) {
-  // One nginx per host: while one app's candidate file awaits `nginx -t`,
-  // no other app may validate or reload (it would judge or load that file).
-  static std::mutex nginx_switch;
   std::lock_guard lock(nginx_switch);
   auto started = now_ms();
   SwitchTimings timings;

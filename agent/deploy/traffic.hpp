@@ -23,6 +23,8 @@ Result<std::string> render_release_site(Engine& engine, const AppConfig& app, co
 // (the sleeping response of envs/ too).
 Result<SwitchTimings> switch_site(Engine& engine, const AppConfig& app, const std::string& site,
                                   const std::string& marker);
+// Removes the app's file and reloads, serialised with every switch.
+Status remove_app_site(Engine& engine, const AppConfig& app);
 // Whether the app's nginx file logs requests for cutover: the verify stage
 // reads them, idle_sleep watches them grow.
 bool wants_access_log(const Config& config, const AppConfig& app);

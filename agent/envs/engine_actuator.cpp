@@ -75,9 +75,13 @@ Result<WakeTimings> EngineActuator::bring_up(const EnvironmentConfig& environmen
   const TimestampMs started = now_ms();
   WakeTimings timings;
   if (auto ready = TRY(release_in_state(engine_.store, app.name, ReleaseState::ready))) {
-    TRY(activate_ready_release(app, *ready));
-    timings.total_ms = since(started);
-    return timings;
+    auto activated = activate_ready_release(app, *ready);
+    if (activated) {
+      timings.total_ms = since(started);
+      return timings;
+    }
+    // Its deployment failed and discarded it; the environment still wakes.
+    spdlog::error("{}; waking the release that was live instead", activated.error().message);
   }
   auto live = TRY(release_in_state(engine_.store, app.name, ReleaseState::live));
   if (!live) {
@@ -180,8 +184,7 @@ Status EngineActuator::activate_ready_release(const AppConfig& app, const Releas
 Status EngineActuator::leave_sleeping_response(const AppConfig& app) {
   auto site = TRY(engine_.nginx.read_site(app.name));
   if (!release_in_site(site).ends_with(kAsleepSuffix)) return {};
-  TRY(engine_.nginx.remove_site(app.name));
-  return engine_.nginx.reload();
+  return remove_app_site(engine_, app);
 }
 
 std::uintmax_t EngineActuator::traffic_mark(const AppConfig& app) {

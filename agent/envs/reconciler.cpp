@@ -53,7 +53,7 @@ void Reconciler::plan_all(const Config& config) {
   // brought up by the next pass, at its own replicas.
   for (const auto& [app, owner] : environment_of_app_) {
     auto* env = find(owner);
-    bool sleeping = env && (env->converging ? env->target == Power::asleep : env->record.state == "asleep");
+    bool sleeping = env && !env->converging && env->record.state == "asleep";
     if (sleeping && !environment_of(config, app)) released_apps_.insert(app);
   }
   environment_of_app_.clear();
@@ -426,6 +426,7 @@ ControlResult<EnvironmentView> Reconciler::hold(const std::string& name, const H
     if (!parsed) return std::unexpected(ControlError{Refusal::bad_request, parsed.error().message});
     until = *parsed;
   }
+  env->retry_at = 0;  // a hold by hand is acted on now, not after a failure's backoff
   env->record.hold_state = to_string(request.state);
   env->record.hold_kind = "override";
   env->record.hold_since = now;

@@ -958,3 +958,40 @@ TEST_F(SleepingDeployTest, RollbackIsRefusedWhileAsleep) {
 
 }  // namespace
 }  // namespace cutover
+
+namespace cutover {
+namespace {
+
+TEST_F(SleepingDeployTest, AFailedWakeDeploymentDiscardsTheReadyReleaseAndLeavesTheLiveOne) {
+  deploy_ok();
+  asleep_apps.insert("web");
+  mirror_.branches["main"] = kShaB;
+  deploy_ok();
+  asleep_apps.clear();
+  set_all_status(503);
+  auto wake = queued(DeploymentKind::deploy, "web@2");
+  wake.trigger = kWakeTrigger;
+  wake.release_number = 2;
+  (void)store_->update_deployment(wake);
+  Deployer(*engine_).run(wake);
+  EXPECT_EQ(stored(wake.id).state, DeploymentState::failed);
+  EXPECT_EQ(release(2).state, ReleaseState::failed);  // not ready again: a wake would retry it forever
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+  EXPECT_EQ(nginx_.release_of("web"), "web@1");
+}
+
+TEST_F(SleepingDeployTest, TheRollbackOfAFailedVerifyIsNotRefusedByAPendingSleep) {
+  deploy_ok();
+  mirror_.branches["main"] = kShaB;
+  deploy_ok();
+  asleep_apps.insert("web");
+  auto back = queued(DeploymentKind::rollback, "");
+  back.trigger = "verify";
+  (void)store_->update_deployment(back);
+  Deployer(*engine_).run(back);
+  EXPECT_EQ(stored(back.id).state, DeploymentState::succeeded) << stored(back.id).error;
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+}
+
+}  // namespace
+}  // namespace cutover

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "deploy/deployer.hpp"
 #include "deploy_fakes.hpp"
 
 namespace cutover {
@@ -285,6 +286,31 @@ TEST_F(RecoveryTest, RecoveringTwiceChangesNothingMore) {
   // Only idempotent calls the second time: starting the live container, stopping the standby.
   for (std::size_t i = calls; i < docker_.calls.size(); ++i)
     EXPECT_TRUE(docker_.calls[i] == "start web-2-0" || docker_.calls[i] == "stop web-1-0") << docker_.calls[i];
+}
+
+}  // namespace
+}  // namespace cutover
+
+namespace cutover {
+namespace {
+
+TEST_F(RecoveryTest, AQueuedWakeDeploymentIsFailedNotRequeued) {
+  seed_release(1, kShaA, ReleaseState::live, {p0()}, "running", 100);
+  seed_release(2, kShaB, ReleaseState::ready, {}, "");
+  nginx_.sites["web"] = site_for(1, {p0()});
+  Deployment wake;
+  wake.app = "web";
+  wake.ref = "web@2";
+  wake.trigger = kWakeTrigger;
+  wake.release_number = 2;
+  wake.created_at = now_ms();
+  wake.id = store_->insert_deployment(wake).value_or(0);
+  auto plain = queued(DeploymentKind::deploy, "");
+  auto requeued = recover(*engine_);
+  ASSERT_EQ(requeued.size(), 1u);
+  EXPECT_EQ(requeued[0].id, plain.id);
+  EXPECT_EQ(stored(wake.id).state, DeploymentState::failed);
+  EXPECT_EQ(release(2).state, ReleaseState::ready);  // the next wake makes it live
 }
 
 }  // namespace

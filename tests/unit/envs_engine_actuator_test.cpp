@@ -97,5 +97,25 @@ TEST_F(EngineActuatorTest, AFailedScaleUpIsNotRoutedUntilItsReplicasAnswer) {
     EXPECT_NE(nginx_.sites["web"].find("server 127.0.0.1:" + std::to_string(server_port(i))), std::string::npos) << i;
 }
 
+TEST_F(EngineActuatorTest, AWakeWhoseReadyReleaseFailsStillWakesTheLiveOne) {
+  deploy_live();
+  EngineActuator actuator(*engine_);
+  ASSERT_TRUE(actuator.put_to_sleep(environment_, web(), "3600"));
+  asleep_apps.insert("web");
+  mirror_.branches["main"] = fakes::kShaB;
+  auto d = queued(DeploymentKind::deploy, "");
+  Deployer(*engine_).run(d);
+  ASSERT_EQ(release(2).state, ReleaseState::ready);
+  asleep_apps.clear();
+  // web@2 gets the next port, whose stub answers 503: its health check fails.
+  servers_[1]->set_status(503);
+  auto woke = actuator.bring_up(environment_, web(), 1);
+  ASSERT_TRUE(woke) << woke.error().message;
+  EXPECT_EQ(release(2).state, ReleaseState::failed);
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+  EXPECT_EQ(nginx_.release_of("web"), "web@1");
+  EXPECT_EQ(docker_.states_of("web", 1), (std::vector<std::string>{"running"}));
+}
+
 }  // namespace
 }  // namespace cutover::envs
