@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "config/load.hpp"
+#include "util/bound_ports.hpp"
 #include "nginx/include_check.hpp"
 
 namespace cutover {
@@ -182,6 +183,11 @@ int cmd_config_check(const CliOptions& options, const std::string& file) {
   } else if (auto included = check_sites_included(config->nginx); !included) {
     if (options.json) print_json({{"valid", false}, {"error", included.error().message}});
     fmt::print(stderr, "cutover: {}\n", included.error().message);
+    return kExitUsage;
+  }
+  if (auto taken = accessory_port_taken(*config); !taken) {
+    if (options.json) print_json({{"valid", false}, {"error", taken.error().message}});
+    fmt::print(stderr, "cutover: {}: {}\n", file, taken.error().message);
     return kExitUsage;
   }
   if (options.json) return print_json({{"valid", true}, {"file", file}, {"apps", config->apps.size()}}), kExitOk;

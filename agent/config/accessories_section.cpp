@@ -5,9 +5,23 @@
 #include "config/patterns.hpp"
 #include "config/read_fields.hpp"
 #include "config/sections.hpp"
+#include "core/port_plan.hpp"
 
 namespace cutover::config {
 namespace {
+
+constexpr std::string_view kPortSpanExpected =
+    "a port or range with an optional protocol, such as 8443, 3478/udp or 50000-50100/udp";
+
+Status read_port_spans(const ConfigNode& value, AccessoryConfig& accessory) {
+  for (const ConfigNode& item : TRY(value.items("a list of ports such as [8443, \"50000-50100/udp\"]"))) {
+    std::string text = TRY(item.text(kPortSpanExpected));
+    auto span = parse_port_span(text);
+    if (!span) return item.reject(fmt::format("{:?} is not a port or port range", text), kPortSpanExpected);
+    accessory.ports.push_back(*span);
+  }
+  return {};
+}
 
 const auto kAccessoryFields = std::to_array<FieldRule<AccessoryConfig>>({
     {"image",
@@ -17,6 +31,7 @@ const auto kAccessoryFields = std::to_array<FieldRule<AccessoryConfig>>({
      }},
     {"port",
      [](const ConfigNode& v, AccessoryConfig& a) { return store(a.port, v.integer(1, 65535)); }},
+    {"ports", read_port_spans},
     {"volumes",
      [](const ConfigNode& v, AccessoryConfig& a) {
        return store(a.volumes, v.text_list(is_plain_text, "mounts such as /srv/redis:/data"));

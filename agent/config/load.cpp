@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/port_plan_check.hpp"
 #include "config/read_fields.hpp"
 #include "config/relative_paths.hpp"
 #include "config/sections.hpp"
@@ -64,6 +65,7 @@ Result<Config> read_config(const ConfigNode& root, const std::filesystem::path& 
   if (sections.environments) {
     config.environments = TRY(config::read_environments(*sections.environments, config.apps));
   }
+  TRY(config::check_port_plan(root, config));
   return config;
 }
 

@@ -119,10 +119,22 @@ struct AppConfig {
   std::map<std::string, RoleSpec> roles;
 };
 
+enum class Transport { tcp, udp };
+
+// Host ports first..last (one port: first == last), published as the same
+// numbers inside the container.
+struct PortSpan {
+  int first = 0;
+  int last = 0;
+  Transport transport = Transport::tcp;
+  bool operator==(const PortSpan&) const = default;
+};
+
 struct AccessoryConfig {
   std::string name;
   std::string image;
-  int port = 0;
+  int port = 0;                 // one TCP port, on 127.0.0.1
+  std::vector<PortSpan> ports;  // more ports and ranges, TCP or UDP, on 127.0.0.1
   std::vector<std::string> volumes;
   std::map<std::string, std::string> env;
 };

@@ -21,6 +21,7 @@
 #include "notify/notifier.hpp"
 #include "server/hook_server.hpp"
 #include "server/unix_server.hpp"
+#include "util/bound_ports.hpp"
 #include "util/files.hpp"
 #include "util/logging.hpp"
 #include "util/port_probe.hpp"
@@ -93,6 +94,8 @@ int run_daemon(const std::string& config_path) {
     spdlog::critical("{}", docker.error().message);
     return 1;
   }
+  // Accessories are not started yet (issue 5); a port they would need is named now.
+  if (auto taken = accessory_port_taken(*cfg); !taken) spdlog::error("{}", taken.error().message);
   NginxController nginx(cfg->nginx);
   if (auto included = check_sites_included(cfg->nginx); !included)
     spdlog::warn("{}; switches will fail their confirmation until it does", included.error().message);

@@ -1,6 +1,7 @@
 """Bad input gets a clear error that names the place and touches nothing live:
 invalid config, an unreachable daemon, an unreachable Docker."""
 import os
+import socket
 import subprocess
 import tempfile
 import textwrap
@@ -49,6 +50,20 @@ class BadConfig(unittest.TestCase):
 
     def test_bad_app_name(self):
         self.assert_rejected("apps:\n  Web_1:\n    repo: /srv/web.git\n", "2:3", "Web_1")
+
+    def test_a_port_claimed_twice_names_both_claimants(self):
+        self.assert_rejected(VALID_HEAD + "accessories:\n  redis: {image: local/redis, port: 20500}\n", "7:37",
+                             "port 20500/tcp is claimed twice", "app containers (ports, 20000-20999/tcp",
+                             "accessory redis (accessories.redis.port")
+
+    def test_an_accessory_port_bound_on_the_host_names_the_holder(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as held:
+            held.bind(("127.0.0.1", 0))
+            port = held.getsockname()[1]
+            path, proc = self.check(VALID_HEAD + f"accessories:\n  media: {{image: local/media, ports: [\"{port}/udp\"]}}\n")
+        self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        self.assertIn(f"accessories.media.ports[0]: port {port}/udp of accessory media is held by a process already "
+                      f"bound to 127.0.0.1:{port}/udp", proc.stderr)
 
     def test_nginx_main_config_without_cutover_include(self):
         with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as conf:

@@ -653,3 +653,25 @@ TEST(LoadConfigErrors, CronLinesAndTimeZonesAreCheckedAtLoad) {
 
 }  // namespace
 }  // namespace cutover::config
+
+namespace cutover::config {
+namespace {
+
+TEST(LoadConfigErrors, APortClaimedTwiceIsReportedAtTheLaterClaimWithBoth) {
+  const std::string error = error_of(
+      "ports: 20000-20999\n"
+      "accessories:\n"
+      "  media:\n"
+      "    image: local/media\n"
+      "    ports: [\"3478/udp\", \"20990-21010\"]\n");
+  EXPECT_TRUE(StartsWith(error, "test.yml:5:25: accessories.media.ports[1]: port 20990/tcp is claimed twice: by "
+                                "app containers (ports, 20000-20999/tcp on 127.0.0.1) and by accessory media"))
+      << error;
+  const std::string bad = error_of("accessories:\n  media: {image: local/media, ports: [\"50000-49000/udp\"]}\n");
+  EXPECT_TRUE(StartsWith(bad, "test.yml:2:39: accessories.media.ports[0]: \"50000-49000/udp\" is not a port or port "
+                              "range"))
+      << bad;
+}
+
+}  // namespace
+}  // namespace cutover::config
