@@ -157,7 +157,9 @@ std::optional<TimestampMs> Reconciler::evaluate(Environment& env, TimestampMs no
     spdlog::info("environment {}: no traffic for {}ms since its request-triggered wake; back to sleep", env.config.name,
                  env.config.idle_sleep.count());
     clear_hold(env.record);
-    env.record.reason = "idle";  // what the sleep it leads to is recorded with
+    // What the sleep it leads to is recorded with; if the schedule wants it
+    // awake anyway, nothing sleeps and the reason stays.
+    if (desired_state(env.plan, std::nullopt, now).state == Power::asleep) env.record.reason = "idle";
     save(env);
     hold.reset();
     idle_counting = false;
