@@ -1,9 +1,11 @@
 #include "deploy/containers.hpp"
 
+#include <future>
 #include <mutex>
 
 #include <fmt/format.h>
 
+#include "health/probe.hpp"
 #include "util/files.hpp"
 
 namespace cutover {
@@ -97,6 +99,23 @@ Status remove_release_containers(Engine& engine, const std::string& app, int rel
       TRY(engine.docker.list_containers({{"cutover.app", app}, {"cutover.release", std::to_string(release_number)}}));
   for (const auto& c : containers) TRY(engine.docker.remove_container(c.id));
   return {};
+}
+
+Status wait_release_healthy(Engine& engine, const AppConfig& app, const Release& release) {
+  constexpr int kLogTailLines = 20;
+  std::vector<std::future<Status>> probes;
+  for (std::size_t replica = 0; replica < release.ports.size(); ++replica) {
+    auto name = container_name(app.name, release.number, static_cast<int>(replica));
+    probes.push_back(std::async(std::launch::async, [&engine, &app, name, port = release.ports[replica]] {
+      return wait_healthy(port, app.health, [&engine, name] { return container_gone(engine, name); });
+    }));
+  }
+  Status healthy;
+  for (auto& probe : probes)
+    if (auto result = probe.get(); !result && healthy) healthy = result;
+  if (healthy) return {};
+  return fail(fmt::format("{}; last container log lines:\n{}", healthy.error().message,
+                          release_log_tail(engine, release, kLogTailLines)));
 }
 
 std::string release_log_tail(Engine& engine, const Release& release, int lines) {

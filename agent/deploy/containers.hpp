@@ -21,6 +21,9 @@ Result<std::vector<std::string>> start_release_containers(Engine& engine, const 
 Result<std::vector<int>> reserve_more_ports(Engine& engine, const Release& release, int count);
 Status stop_release_containers(Engine& engine, const Release& release, Millis stop_timeout);
 Status remove_release_containers(Engine& engine, const std::string& app, int release_number);
+// Probes every replica's health check side by side until all pass; a
+// failure carries the containers' last log lines.
+Status wait_release_healthy(Engine& engine, const AppConfig& app, const Release& release);
 // The last lines of each of the release's containers, for error messages.
 std::string release_log_tail(Engine& engine, const Release& release, int lines);
 // "" while the container runs, else why it is gone ("exited").

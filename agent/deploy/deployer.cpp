@@ -1,9 +1,7 @@
 #include "deploy/deployer.hpp"
 
 #include <algorithm>
-#include <future>
 #include <map>
-#include <mutex>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -13,15 +11,12 @@
 #include "core/dockerfile.hpp"
 #include "deploy/containers.hpp"
 #include "deploy/traffic.hpp"
-#include "health/probe.hpp"
 #include "pipeline/command_stage.hpp"
 #include "pipeline/traffic_watch.hpp"
 #include "util/duration.hpp"
 
 namespace cutover {
 namespace {
-
-constexpr int kLogTailLines = 20;
 
 Result<std::optional<Release>> live_release(Store& store, const std::string& app) {
   for (auto& r : TRY(store.releases(app)))
@@ -374,21 +369,9 @@ Status Deployer::start_and_check(Deployment& d, const AppConfig& app, Release& r
 
   set_phase(d, Phase::health);
   StepTimer health(engine_.events, d.id, "health", fmt::format("GET {} on each replica", app.health.path));
-  std::vector<std::future<Status>> probes;
-  for (std::size_t replica = 0; replica < release.ports.size(); ++replica) {
-    auto name = container_name(app.name, release.number, static_cast<int>(replica));
-    probes.push_back(std::async(std::launch::async, [&, name, port = release.ports[replica]] {
-      return wait_healthy(port, app.health, [&] { return container_gone(engine_, name); });
-    }));
-  }
-  Status healthy;
-  for (auto& probe : probes)
-    if (auto result = probe.get(); !result && healthy) healthy = result;
-  if (!healthy) {
-    auto message = fmt::format("{}; last container log lines:\n{}", healthy.error().message,
-                               release_log_tail(engine_, release, kLogTailLines));
-    health.fail(message);
-    return fail(message);
+  if (auto healthy = wait_release_healthy(engine_, app, release); !healthy) {
+    health.fail(healthy.error().message);
+    return healthy;
   }
   health.end("all replicas healthy");
   return {};

@@ -1,6 +1,5 @@
 #include "envs/engine_actuator.hpp"
 
-#include <future>
 #include <thread>
 
 #include <fmt/format.h>
@@ -10,7 +9,6 @@
 #include "deploy/containers.hpp"
 #include "deploy/deployer.hpp"
 #include "deploy/traffic.hpp"
-#include "health/probe.hpp"
 #include "nginx/site.hpp"
 #include "nginx/sleeping_site.hpp"
 #include "pipeline/traffic_watch.hpp"
@@ -96,7 +94,7 @@ Result<WakeTimings> EngineActuator::bring_up(const EnvironmentConfig& environmen
   const std::size_t keep = std::min(live->ports.size(), static_cast<std::size_t>(replicas));
   Release kept = *live;
   kept.ports.resize(keep);
-  TRY(start_and_check(app, kept, 0, timings));
+  TRY(start_and_check(app, kept, timings));
   // Routed already when nginx's file is exactly the one for these replicas.
   const bool routed = app.routes.empty() ||
                       TRY(engine_.nginx.read_site(app.name)) == TRY(render_release_site(engine_, app, kept));
@@ -115,27 +113,14 @@ Result<WakeTimings> EngineActuator::bring_up(const EnvironmentConfig& environmen
 
 // Starts the release's containers (creating missing replicas) and waits for
 // each to pass its health check.
-Status EngineActuator::start_and_check(const AppConfig& app, const Release& release, std::size_t from_replica,
-                                       WakeTimings& timings) {
+Status EngineActuator::start_and_check(const AppConfig& app, const Release& release, WakeTimings& timings) {
   auto started = now_ms();
   TRY(start_release_containers(engine_, app, release));
   timings.start_ms = since(started);
   auto checked = now_ms();
-  std::vector<std::future<Status>> probes;
-  for (std::size_t replica = from_replica; replica < release.ports.size(); ++replica) {
-    auto name = container_name(app.name, release.number, static_cast<int>(replica));
-    probes.push_back(std::async(std::launch::async, [this, &app, name, port = release.ports[replica]] {
-      return wait_healthy(port, app.health, [this, name] { return container_gone(engine_, name); });
-    }));
-  }
-  Status healthy;
-  for (auto& probe : probes)
-    if (auto result = probe.get(); !result && healthy) healthy = result;
+  auto healthy = wait_release_healthy(engine_, app, release);
   timings.health_ms = since(checked);
-  if (!healthy)
-    return fail(fmt::format("{}; last container log lines:\n{}", healthy.error().message,
-                            release_log_tail(engine_, release, 20)));
-  return {};
+  return healthy;
 }
 
 // nginx already routes to the first `replicas`; the others finish what they

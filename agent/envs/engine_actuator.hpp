@@ -18,7 +18,7 @@ class EngineActuator : public Actuator {
   Status route_to_sleeping_response(const EnvironmentConfig& environment, const AppConfig& app,
                                     const std::optional<Release>& live, const std::string& retry_after);
   Status activate_ready_release(const AppConfig& app, const Release& ready);
-  Status start_and_check(const AppConfig& app, const Release& release, std::size_t from_replica, WakeTimings& timings);
+  Status start_and_check(const AppConfig& app, const Release& release, WakeTimings& timings);
   Status scale_down(const AppConfig& app, Release& live, int replicas, WakeTimings& timings);
   Status leave_sleeping_response(const AppConfig& app);
 
