@@ -72,15 +72,17 @@ Result<SwitchTimings> switch_site(Engine& engine, const AppConfig& app, const st
   return std::unexpected(live.error());
 }
 
-Result<int> drain_and_stop(Engine& engine, const AppConfig& app, const Release& release) {
-  std::set<int> ports(release.ports.begin(), release.ports.end());
-  auto deadline = std::chrono::steady_clock::now() + app.drain_timeout;
-  int open = 0;
+Result<int> wait_for_drain(Engine& engine, const std::set<int>& ports, Millis timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    open = TRY(engine.count_connections(ports));
-    if (open == 0 || std::chrono::steady_clock::now() >= deadline) break;
+    int open = TRY(engine.count_connections(ports));
+    if (open == 0 || std::chrono::steady_clock::now() >= deadline) return open;
     std::this_thread::sleep_for(engine.drain_poll);
   }
+}
+
+Result<int> drain_and_stop(Engine& engine, const AppConfig& app, const Release& release) {
+  int open = TRY(wait_for_drain(engine, std::set<int>(release.ports.begin(), release.ports.end()), app.drain_timeout));
   TRY(stop_release_containers(engine, release, app.stop_timeout));
   return open;
 }

@@ -29,6 +29,9 @@ Status remove_app_site(Engine& engine, const AppConfig& app);
 // reads them, idle_sleep watches them grow.
 bool wants_access_log(const Config& config, const AppConfig& app);
 
+// Waits until nginx holds no connection to these ports, or `timeout`;
+// returns how many were still open.
+Result<int> wait_for_drain(Engine& engine, const std::set<int>& ports, Millis timeout);
 // Waits until nginx holds no connection to the release's ports, or
 // drain_timeout; then stops its containers with stop_timeout.
 // Returns how many connections were still open when the wait ended.

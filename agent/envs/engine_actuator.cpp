@@ -1,7 +1,5 @@
 #include "envs/engine_actuator.hpp"
 
-#include <thread>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -127,12 +125,7 @@ Status EngineActuator::start_and_check(const AppConfig& app, const Release& rele
 // serve, then go with their ports.
 Status EngineActuator::scale_down(const AppConfig& app, Release& live, int replicas, WakeTimings& timings) {
   auto drained_at = now_ms();
-  Release leaving = live;
-  leaving.ports.assign(live.ports.begin() + replicas, live.ports.end());
-  std::set<int> ports(leaving.ports.begin(), leaving.ports.end());
-  auto deadline = std::chrono::steady_clock::now() + app.drain_timeout;
-  while (TRY(engine_.count_connections(ports)) > 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(engine_.drain_poll);
+  TRY(wait_for_drain(engine_, std::set<int>(live.ports.begin() + replicas, live.ports.end()), app.drain_timeout));
   auto containers = TRY(engine_.docker.list_containers(
       {{"cutover.app", app.name}, {"cutover.release", std::to_string(live.number)}}));
   for (const auto& c : containers) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/access_record.hpp"
+#include "nginx/route_data.hpp"
 
 namespace cutover {
 namespace {
@@ -23,14 +24,6 @@ std::string upstream_name(const std::string& app) {
   return name;
 }
 
-mst::data route_data(const Route& route) {
-  mst::data d;
-  d.set("listen", route.listen);
-  d.set("server_name", route.host.empty() ? std::string("_") : route.host);
-  d.set("path", route.path);
-  return d;
-}
-
 // The access log path is written into nginx's config unquoted.
 bool is_safe_log_path(std::string_view path) {
   return !path.empty() && path.front() == '/' && std::all_of(path.begin(), path.end(), [](char c) {
@@ -39,6 +32,14 @@ bool is_safe_log_path(std::string_view path) {
 }
 
 }  // namespace
+
+mst::data route_data(const Route& route) {
+  mst::data d;
+  d.set("listen", route.listen);
+  d.set("server_name", route.host.empty() ? std::string("_") : route.host);
+  d.set("path", route.path);
+  return d;
+}
 
 Result<std::string> render_site(const std::string& template_text, const SiteModel& model) {
   if (!model.access_log.empty() && !is_safe_log_path(model.access_log))

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "config/patterns.hpp"
+#include "nginx/route_data.hpp"
 
 namespace cutover {
 namespace {
@@ -77,14 +78,6 @@ std::string fallback_location(const std::string& app) {
   std::string name = "cutover_" + app + "_wake_unavailable";
   std::replace(name.begin(), name.end(), '-', '_');
   return name;
-}
-
-mst::data route_data(const Route& route) {
-  mst::data d;
-  d.set("listen", route.listen);
-  d.set("server_name", route.host.empty() ? std::string("_") : route.host);
-  d.set("path", route.path);
-  return d;
 }
 
 mst::data model_data(const SleepingSiteModel& model) {

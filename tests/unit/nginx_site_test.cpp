@@ -1,38 +1,19 @@
 #include "nginx/site.hpp"
 
-#include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "nginx_test_support.hpp"
+
 namespace cutover {
 namespace {
 
-std::string template_text() {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "../../templates/nginx/app.conf.mustache";
-  std::ifstream in(path);
-  EXPECT_TRUE(in) << "cannot read " << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing_support::count;
+using testing_support::route;
 
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
-  return n;
-}
-
-Route route(std::string host, std::string path, std::string listen) {
-  Route r;
-  r.host = std::move(host);
-  r.path = std::move(path);
-  r.listen = std::move(listen);
-  return r;
-}
+std::string template_text() { return testing_support::read_template("app.conf.mustache"); }
 
 SiteModel web_model() {
   return SiteModel{"web", "web@3", {20001, 20007}, {route("web.example.com", "/", "80")}, ""};

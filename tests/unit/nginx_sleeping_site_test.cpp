@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "nginx/site.hpp"
+#include "nginx_test_support.hpp"
 #include "temp_dir.hpp"
 #include "util/subprocess.hpp"
 
@@ -31,36 +32,16 @@ extern char** environ;
 namespace cutover {
 namespace {
 
+using testing_support::count;
+using testing_support::read_template;
+using testing_support::route;
 using testing_support::TempDir;
 
 constexpr const char* kNginx = "/usr/sbin/nginx";
 
-std::string read_template(const std::string& name) {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "../../templates/nginx" / name;
-  std::ifstream in(path);
-  EXPECT_TRUE(in) << "cannot read " << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string template_text() { return read_template("asleep.conf.mustache"); }
 
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
-  return n;
-}
-
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
-
-Route route(std::string host, std::string path, std::string listen) {
-  Route r;
-  r.host = std::move(host);
-  r.path = std::move(path);
-  r.listen = std::move(listen);
-  return r;
-}
 
 SleepingSiteModel model(const std::string& mode) {
   SleepingSiteModel m;
