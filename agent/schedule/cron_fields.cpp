@@ -12,6 +12,8 @@
 namespace cutover::schedule {
 namespace {
 
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
 struct FieldSpec {
   const char* name;
   int min;
@@ -107,7 +109,8 @@ class FieldParser {
     const std::string_view text = slice(begin, end);
     int step = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), step);
-    if (text.empty() || ec == std::errc::invalid_argument || ptr != text.data() + text.size())
+    if (text.empty() || !is_digit(text.front()) || ec == std::errc::invalid_argument ||
+        ptr != text.data() + text.size())
       return error_at(begin, fmt::format("step \"{}\" is not a number", text));
     if (ec == std::errc::result_out_of_range || step < 1 || step > spec_.max)
       return error_at(begin, fmt::format("step {} is out of range 1-{}", text, spec_.max));
@@ -119,7 +122,9 @@ class FieldParser {
     if (const auto named = lookup_name(text)) return *named;
     int value = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec == std::errc::invalid_argument || ptr != text.data() + text.size())
+    // from_chars reads a sign; "0--00" must not be the range 0 to "-00".
+    if (text.empty() || !is_digit(text.front()) || ec == std::errc::invalid_argument ||
+        ptr != text.data() + text.size())
       return error_at(begin, not_a_value(text));
     if (ec == std::errc::result_out_of_range || value < spec_.min || value > spec_.max)
       return error_at(begin, fmt::format("{} is out of range {}-{}", text, spec_.min, spec_.max));

@@ -297,6 +297,9 @@ constexpr BadCase kBadCases[] = {
      "cron \"* * * DEC-JAN *\": field 4 (month), character 7: range DEC-JAN runs backwards; write the "
      "lower value first"},
     {"*/0 * * * *", "cron \"*/0 * * * *\": field 1 (minute), character 3: step 0 is out of range 1-59"},
+    // Found by cron_fuzz: from_chars reads a sign, so "-00" passed as 0.
+    {"0--00 * * * *", "cron \"0--00 * * * *\": field 1 (minute), character 3: \"-00\" is not a number"},
+    {"*/-5 * * * *", "cron \"*/-5 * * * *\": field 1 (minute), character 3: step \"-5\" is not a number"},
     {"*/61 * * * *", "cron \"*/61 * * * *\": field 1 (minute), character 3: step 61 is out of range 1-59"},
     {"0 0 * * 1/0", "cron \"0 0 * * 1/0\": field 5 (day-of-week), character 11: step 0 is out of range 1-7"},
     {"*/ * * * *", "cron \"*/ * * * *\": field 1 (minute), character 3: step \"\" is not a number"},
