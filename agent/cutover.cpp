@@ -1,5 +1,5 @@
-// cutover: the command-line client of cutoverd. Commands live in cli/commands.cpp
-// and cli/env_commands.cpp.
+// cutover: the command-line client of cutoverd. Commands live in cli/commands.cpp,
+// cli/env_commands.cpp and cli/accessory_commands.cpp.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -14,7 +14,8 @@ using namespace cutover;
 struct Args {
   std::string socket;
   CliOptions options;
-  std::string app, ref, to, deployment, file, env, for_text, until;
+  std::string app, ref, to, deployment, file, env, for_text, until, accessory;
+  int tail = 100;
   bool detach = false, follow = false;
 };
 
@@ -75,6 +76,15 @@ int main(int argc, char** argv) {
   env_show->add_option("ENV", a.env)->required();
   auto* env_wake = add_hold_command(*env, "wake", "wake an environment and hold it awake", a);
   auto* env_sleep = add_hold_command(*env, "sleep", "put an environment to sleep and hold it asleep", a);
+  auto* accessory = cli.add_subcommand("accessory", "accessories: long-lived service containers beside the apps");
+  accessory->require_subcommand(1);
+  auto* accessory_ls = accessory->add_subcommand("ls", "every accessory: state, image, ports, container");
+  auto* accessory_restart = accessory->add_subcommand("restart", "stop and start an accessory's container");
+  accessory_restart->add_option("NAME", a.accessory)->required();
+  auto* accessory_logs = accessory->add_subcommand("logs", "an accessory container's output");
+  accessory_logs->add_option("NAME", a.accessory)->required();
+  accessory_logs->add_option("--tail", a.tail, "only the last N lines; 0 for all (default 100)")
+      ->check(CLI::NonNegativeNumber);
 
   try {
     cli.parse(argc, argv);
@@ -98,5 +108,8 @@ int main(int argc, char** argv) {
   if (env_show->parsed()) return cmd_env_show(api, a.options, a.env);
   if (env_wake->parsed()) return cmd_env_hold(api, a.options, a.env, true, hold_args(*env_wake, a));
   if (env_sleep->parsed()) return cmd_env_hold(api, a.options, a.env, false, hold_args(*env_sleep, a));
+  if (accessory_ls->parsed()) return cmd_accessory_ls(api, a.options);
+  if (accessory_restart->parsed()) return cmd_accessory_restart(api, a.options, a.accessory);
+  if (accessory_logs->parsed()) return cmd_accessory_logs(api, a.options, a.accessory, a.tail);
   return kExitUsage;
 }

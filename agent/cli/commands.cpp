@@ -7,7 +7,9 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "accessories/manager.hpp"
 #include "config/load.hpp"
+#include "docker/docker.hpp"
 #include "util/bound_ports.hpp"
 #include "nginx/include_check.hpp"
 
@@ -100,6 +102,26 @@ void print_app_status(const json& app) {
   if (app.value("deploying", false)) fmt::print("  a deployment is running\n");
 }
 
+// The ports accessories' own running containers hold, asked of dockerd when
+// this user may reach it; the error says why it could not be asked.
+Result<OwnPorts> accessory_ports_held(const Config& config) {
+  if (config.accessories.empty()) return OwnPorts{};
+  auto docker = TRY(connect_docker(config.daemon.docker));
+  const auto shared = std::make_shared<const Config>(config);
+  AccessoryManager accessories(*docker, [&] { return shared; });
+  return accessories.ports_held();
+}
+
+// A port an accessory's own running container holds is not reported, so
+// say when that could not be checked.
+Status check_accessory_ports(const Config& config) {
+  auto held = accessory_ports_held(config);
+  auto taken = accessory_port_taken(config, held.value_or(OwnPorts{}));
+  if (taken || held) return taken;
+  return fail(fmt::format("{} (whether that is the accessory's own running container was not checked: {})",
+                          taken.error().message, held.error().message));
+}
+
 }  // namespace
 
 int report(const CliFailure& failure) {
@@ -185,7 +207,7 @@ int cmd_config_check(const CliOptions& options, const std::string& file) {
     fmt::print(stderr, "cutover: {}\n", included.error().message);
     return kExitUsage;
   }
-  if (auto taken = accessory_port_taken(*config); !taken) {
+  if (auto taken = check_accessory_ports(*config); !taken) {
     if (options.json) print_json({{"valid", false}, {"error", taken.error().message}});
     fmt::print(stderr, "cutover: {}: {}\n", file, taken.error().message);
     return kExitUsage;

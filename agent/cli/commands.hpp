@@ -40,6 +40,13 @@ std::string environments_table(const nlohmann::json& environments);
 std::string environment_details(const nlohmann::json& environment);
 std::string hold_summary(const nlohmann::json& environment);
 
+// `cutover accessory ls|restart NAME|logs NAME [--tail N]` (tail 0: the whole log).
+int cmd_accessory_ls(ApiClient& api, const CliOptions& options);
+int cmd_accessory_restart(ApiClient& api, const CliOptions& options, const std::string& name);
+int cmd_accessory_logs(ApiClient& api, const CliOptions& options, const std::string& name, int tail);
+// `accessory ls`'s table and notes from the API's {"accessories": [...]}.
+std::string accessories_table(const nlohmann::json& accessories);
+
 // Shared by the command files: a failure on stderr, returning its exit code;
 // JSON output as the API answered.
 int report(const CliFailure& failure);

@@ -54,7 +54,7 @@ Status read_notify(const ConfigNode& value, AppDraft& draft) {
 
 Status read_roles(const ConfigNode& value, AppDraft& draft) {
   const std::vector<MappingEntry> entries =
-      TRY(value.entries("a mapping of role name to {command: [...], replicas: N}"));
+      TRY(value.entries("a mapping of role name to {command: [...], env: {...}, replicas: N}"));
   for (const MappingEntry& entry : entries) {
     if (!is_resource_name(entry.key)) {
       return entry.key_node.reject(fmt::format("{:?} is not a valid role name", entry.key),

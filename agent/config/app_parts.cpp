@@ -93,6 +93,7 @@ const auto kRoleFields = std::to_array<FieldRule<RoleSpec>>({
      [](const ConfigNode& v, RoleSpec& r) {
        return store(r.command, v.text_list(is_argument, "arguments without NUL characters"));
      }},
+    {"env", [](const ConfigNode& v, RoleSpec& r) { return merge_env_map(v, r.env); }},
     {"replicas", [](const ConfigNode& v,
                     RoleSpec& r) { return store(r.replicas, v.integer(1, kMaxReplicas)); }},
 });

@@ -47,6 +47,11 @@ std::string describe(const Route& route) {
                      route.host.empty() ? "_" : route.host, route.path);
 }
 
+// "/api" and "/api/" both cover /api/... (nginx/route_data.hpp): one claim.
+std::string covered_prefix(const std::string& path) {
+  return path.size() > 1 && path.ends_with('/') ? path.substr(0, path.size() - 1) : path;
+}
+
 // nginx can send a (listen, host, path) to one upstream only.
 Status check_routes_unshared(const std::vector<AppDraft>& drafts) {
   struct Claim {
@@ -59,7 +64,7 @@ Status check_routes_unshared(const std::vector<AppDraft>& drafts) {
       const Route& route = draft.app.routes[i];
       const ConfigNode& node = draft.route_nodes[i];
       const auto [claim, fresh] =
-          claims.try_emplace({route.listen, route.host, route.path}, Claim{&draft.app.name, &node});
+          claims.try_emplace({route.listen, route.host, covered_prefix(route.path)}, Claim{&draft.app.name, &node});
       if (fresh) continue;
       const std::string problem =
           *claim->second.app == draft.app.name

@@ -90,8 +90,11 @@ struct NotifySpec {
   std::string repo_path;  // owner/name on the git host
 };
 
+// An extra process from the release's image (e.g. a worker): not routed,
+// replaced after the routed role is live (deploy/roles.hpp).
 struct RoleSpec {
-  std::vector<std::string> command;
+  std::vector<std::string> command;         // empty: the image's CMD
+  std::map<std::string, std::string> env;   // merged over the app's env
   int replicas = 1;
 };
 

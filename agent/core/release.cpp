@@ -76,6 +76,10 @@ std::string container_name(const std::string& app, int release, int replica) {
   return fmt::format("{}-{}-{}", app, release, replica);
 }
 
+std::string role_container_name(const std::string& app, int release, const std::string& role, int replica) {
+  return fmt::format("{}-{}-{}-{}", app, release, role, replica);
+}
+
 const char* to_string(ReleaseState state) { return name_of(kReleaseStates, state); }
 const char* to_string(DeploymentKind kind) { return name_of(kKinds, kind); }
 const char* to_string(DeploymentState state) { return name_of(kDeploymentStates, state); }

@@ -62,6 +62,8 @@ std::string release_id(const std::string& app, int number);
 std::optional<int> parse_release_number(const std::string& app, const std::string& text);
 std::string image_tag(const std::string& app, const std::string& sha);
 std::string container_name(const std::string& app, int release, int replica);
+// A role's replica: <app>-<n>-<role>-<replica>.
+std::string role_container_name(const std::string& app, int release, const std::string& role, int replica);
 
 const char* to_string(ReleaseState state);
 const char* to_string(DeploymentKind kind);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "accessories/accessory_env.hpp"
+#include "accessories/network.hpp"
 #include "health/probe.hpp"
 #include "util/files.hpp"
 
@@ -20,10 +22,14 @@ Result<std::optional<ContainerInfo>> find_container(Engine& engine, const std::s
 
 }  // namespace
 
-Result<std::vector<std::string>> app_environment(const AppConfig& app) {
+void join_accessories_network(ContainerSpec& spec) { spec.network = shared_network_name(); }
+
+Result<std::vector<std::string>> app_environment(const Config& config, const AppConfig& app) {
   std::vector<std::string> env;
   for (const auto& [key, value] : app.env) env.push_back(key + "=" + value);
   env.push_back(fmt::format("PORT={}", app.port));
+  for (auto& address : accessory_env(config))
+    if (!app.env.contains(address.substr(0, address.find('=')))) env.push_back(std::move(address));
   if (app.env_file.empty()) return env;
   // Secrets: read at each start, passed to the container, never logged.
   auto text = read_file(app.env_file);
@@ -49,7 +55,7 @@ Labels release_labels(const Release& release) {
 
 Result<std::vector<std::string>> start_release_containers(Engine& engine, const AppConfig& app,
                                                           const Release& release) {
-  auto env = TRY(app_environment(app));
+  auto env = TRY(app_environment(*engine.config(), app));
   std::vector<std::string> ids;
   for (std::size_t replica = 0; replica < release.ports.size(); ++replica) {
     auto name = container_name(release.app, release.number, static_cast<int>(replica));
@@ -68,6 +74,7 @@ Result<std::vector<std::string>> start_release_containers(Engine& engine, const 
       spec.container_port = app.port;
       spec.host_port = release.ports[replica];
       spec.binds = app.volumes;
+      join_accessories_network(spec);
       id = TRY(engine.docker.create_container(spec));
     }
     TRY(engine.docker.start_container(id));

@@ -11,7 +11,12 @@ namespace cutover {
 
 Labels release_labels(const Release& release);
 // The app's env, PORT, and the lines of its env_file (read now; never logged).
-Result<std::vector<std::string>> app_environment(const AppConfig& app);
+// The app's env, PORT, its env_file's lines, and each accessory's address
+// (<NAME>_HOST, <NAME>_PORT) that the app does not set itself.
+Result<std::vector<std::string>> app_environment(const Config& config, const AppConfig& app);
+// Every container of a release (replicas, roles, pipeline stages) joins the
+// network its accessories are on, where their names resolve.
+void join_accessories_network(ContainerSpec& spec);
 
 // Creates (or reuses) and starts one container per port; returns their ids.
 Result<std::vector<std::string>> start_release_containers(Engine& engine, const AppConfig& app,

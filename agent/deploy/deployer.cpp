@@ -10,6 +10,7 @@
 #include "core/access_record.hpp"
 #include "core/dockerfile.hpp"
 #include "deploy/containers.hpp"
+#include "deploy/roles.hpp"
 #include "deploy/traffic.hpp"
 #include "pipeline/command_stage.hpp"
 #include "pipeline/traffic_watch.hpp"
@@ -17,12 +18,6 @@
 
 namespace cutover {
 namespace {
-
-Result<std::optional<Release>> live_release(Store& store, const std::string& app) {
-  for (auto& r : TRY(store.releases(app)))
-    if (r.state == ReleaseState::live) return std::optional<Release>{r};
-  return std::optional<Release>{};
-}
 
 std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
 
@@ -134,7 +129,7 @@ Status Deployer::deploy(Deployment& d, const AppConfig& app) {
   if (d.trigger == kWakeTrigger && d.release_number > 0) return activate(d, app);
   d.sha = TRY(resolve(d, app));
   if (engine_.watch) engine_.watch(d, app);
-  auto live = TRY(live_release(engine_.store, app.name));
+  auto live = TRY(engine_.store.newest_release_in(app.name, ReleaseState::live));
   if (live && live->sha == d.sha) {
     d.release_number = live->number;
     engine_.events.emit(d.id, "resolve", "info",
@@ -230,9 +225,10 @@ Status Deployer::run_gate_stages(Deployment& d, const AppConfig& app, const Rele
       run.container.image = release.image;
       run.container.labels = release_labels(release);
       run.container.labels["cutover.stage"] = step;
-      run.container.env = TRY(app_environment(app));
+      run.container.env = TRY(app_environment(*engine_.config(), app));
       run.container.cmd = stage.command;
       run.container.binds = app.volumes;
+      join_accessories_network(run.container);
       run.container.one_off = true;
       return run_command_stage(engine_.docker, engine_.events, run);
     }();
@@ -310,7 +306,7 @@ Status Deployer::rollback(Deployment& d, const AppConfig& app) {
                             app.name, name, name));
   }
   auto releases = TRY(engine_.store.releases(app.name));
-  auto live = TRY(live_release(engine_.store, app.name));
+  auto live = TRY(engine_.store.newest_release_in(app.name, ReleaseState::live));
   std::optional<Release> target;
   if (!d.ref.empty()) {
     auto number = parse_release_number(app.name, d.ref);
@@ -378,7 +374,7 @@ Status Deployer::start_and_check(Deployment& d, const AppConfig& app, Release& r
 }
 
 Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release, SwitchMark& mark) {
-  auto previous = TRY(live_release(engine_.store, app.name));
+  auto previous = TRY(engine_.store.newest_release_in(app.name, ReleaseState::live));
   d.previous_release = previous ? previous->number : 0;
   if (auto ready = start_and_check(d, app, release); !ready) {
     give_up(d, release);
@@ -400,7 +396,58 @@ Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release,
   step.end(fmt::format("nginx serves {} (validated in {}ms, reloaded and confirmed in {}ms)",
                        release_id(app.name, release.number), routed->validate_ms, routed->confirm_ms));
 
+  if (auto roles = replace_roles(d, app, release, previous); !roles) {
+    if (auto undone = undo_switch(d, app, release, previous); !undone)
+      return fail(roles.error().message + "; and routing back failed: " + undone.error().message);
+    return roles;
+  }
   drain_previous(d, app);
+  return {};
+}
+
+// After the routed role is live: the new roles start and settle, then the
+// old ones stop with stop_timeout, so a job in flight finishes and the
+// queue is never without a worker.
+Status Deployer::replace_roles(Deployment& d, const AppConfig& app, const Release& release,
+                               const std::optional<Release>& previous) {
+  if (app.roles.empty()) return {};
+  StepTimer step(engine_.events, d.id, "roles",
+                 fmt::format("{} of {}, then the previous ones stopped", describe_roles(app),
+                             release_id(app.name, release.number)));
+  auto replaced = [&]() -> Status {
+    TRY(start_role_containers(engine_, app, release));
+    TRY(wait_roles_running(engine_, app, release));
+    if (previous) TRY(stop_role_containers(engine_, *previous, app.stop_timeout));
+    return {};
+  }();
+  if (!replaced) {
+    step.fail(replaced.error().message);
+    return fail(fmt::format("roles of {}: {}", release_id(app.name, release.number), replaced.error().message));
+  }
+  step.end(previous ? fmt::format("running; those of {} stopped", release_id(app.name, previous->number))
+                    : std::string("running"));
+  return {};
+}
+
+// A role failed after the switch: the routed role goes back to the previous
+// release (still running, not drained yet) and the new release is discarded.
+Status Deployer::undo_switch(Deployment& d, const AppConfig& app, const Release& release,
+                             const std::optional<Release>& previous) {
+  StepTimer step(engine_.events, d.id, "switch",
+                 previous ? fmt::format("back to {}", release_id(app.name, previous->number))
+                          : std::string("remove the nginx files: there was no release before"));
+  auto undone = [&]() -> Status {
+    if (!previous) return remove_app_site(engine_, app.name);
+    TRY(route_to_release(engine_, app, *previous));
+    return engine_.store.mark_live(app.name, previous->number, previous->live_from);
+  }();
+  if (!undone) {
+    step.fail(undone.error().message);
+    return undone;
+  }
+  give_up(d, release);
+  step.end(previous ? fmt::format("nginx serves {} again", release_id(app.name, previous->number))
+                    : std::string("removed"));
   return {};
 }
 

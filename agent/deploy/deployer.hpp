@@ -42,6 +42,10 @@ class Deployer {
   Status roll_back_unverified(Deployment& d, const AppConfig& app, const Release& release, const std::string& problem);
   Status start_and_check(Deployment& d, const AppConfig& app, Release& release);
   void drain_previous(Deployment& d, const AppConfig& app);
+  Status replace_roles(Deployment& d, const AppConfig& app, const Release& release,
+                       const std::optional<Release>& previous);
+  Status undo_switch(Deployment& d, const AppConfig& app, const Release& release,
+                     const std::optional<Release>& previous);
   void set_phase(Deployment& d, Phase phase);
   void give_up(const Deployment& d, const Release& release);
   void discard(const Release& release);

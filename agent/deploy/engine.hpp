@@ -42,6 +42,8 @@ struct Engine {
   std::function<bool(const std::string& app)> asleep;
   std::function<int(const AppConfig& app)> replicas;
   std::shared_ptr<AppLocks> locks = std::make_shared<AppLocks>();
+  // How long a new role replica must stay running to count as started (deploy/roles.hpp).
+  Millis role_settle{2000};
 };
 
 inline int wanted_replicas(const Engine& engine, const AppConfig& app) {

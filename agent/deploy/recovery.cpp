@@ -7,6 +7,7 @@
 
 #include "deploy/containers.hpp"
 #include "deploy/deployer.hpp"
+#include "deploy/roles.hpp"
 #include "deploy/traffic.hpp"
 #include "nginx/site.hpp"
 
@@ -83,10 +84,11 @@ void converge_app(Engine& engine, const AppConfig& app) {
       if (auto started = start_release_containers(engine, app, r); !started)
         spdlog::error("recovery: {}: cannot start live containers: {}", release_id(app.name, r.number),
                       started.error().message);
-      auto site = engine.nginx.read_site(app.name);
-      if (!app.routes.empty() && (!site || release_in_site(*site) != release_id(app.name, r.number)))
-        if (auto routed = route_to_release(engine, app, r); !routed)
-          spdlog::error("recovery: {}: cannot route nginx: {}", app.name, routed.error().message);
+      if (auto roles = start_role_containers(engine, app, r); !roles)
+        spdlog::error("recovery: {}: cannot start its roles: {}", release_id(app.name, r.number),
+                      roles.error().message);
+      if (auto routed = keep_routed(engine, app, r); !routed)
+        spdlog::error("recovery: {}: cannot route nginx: {}", app.name, routed.error().message);
     } else if (r.state == ReleaseState::draining) {
       (void)drain_and_stop(engine, app, r);
       (void)engine.store.set_release_state(app.name, r.number, ReleaseState::standby);

@@ -5,9 +5,11 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "core/access_record.hpp"
 #include "deploy/containers.hpp"
+#include "nginx/servers_file.hpp"
 #include "nginx/site.hpp"
 #include "util/files.hpp"
 
@@ -45,10 +47,74 @@ std::mutex nginx_switch;
 
 }  // namespace
 
-Status remove_app_site(Engine& engine, const AppConfig& app) {
+Status remove_app_site(Engine& engine, const std::string& app) {
   std::lock_guard lock(nginx_switch);
-  TRY(engine.nginx.remove_site(app.name));
+  TRY(engine.nginx.remove_site(app));
   return engine.nginx.reload();
+}
+
+Status keep_routed(Engine& engine, const AppConfig& app, const Release& live) {
+  auto serving = engine.locks->hold(app.name);
+  auto current = TRY(engine.nginx.read_site(app.name));
+  if (app.routes.empty()) return current.empty() ? Status{} : remove_app_site(engine, app.name);
+  if (current == TRY(render_release_site(engine, app, live))) return {};
+  TRY(route_to_release(engine, app, live));
+  return {};
+}
+
+namespace {
+
+// Writes cutover-_servers.conf for the running config; reloads nginx if it changed.
+Status install_servers(Engine& engine) {
+  auto config = engine.config();
+  auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/servers.conf.mustache"));
+  auto text = TRY(render_servers_file(template_text, *config, sections_dir(*config)));
+  std::lock_guard lock(nginx_switch);
+  if (!TRY(engine.nginx.install_shared_file(kServersFile, text))) return {};
+  return engine.nginx.reload();
+}
+
+void remove_sites_of_removed_apps(Engine& engine, const Config& config) {
+  auto sites = engine.nginx.apps_with_sites();
+  if (!sites) return spdlog::error("nginx: {}", sites.error().message);
+  for (const auto& app : *sites) {
+    if (config.apps.contains(app)) continue;
+    auto removed = remove_app_site(engine, app);
+    if (!removed) spdlog::error("nginx: app {} is no longer in cutover.yml: {}", app, removed.error().message);
+    else spdlog::warn("nginx: app {} is no longer in cutover.yml: its routes are removed; its containers are "
+                      "left running (docker ps --filter label=cutover.app={})", app, app);
+  }
+}
+
+// Apps whose new files nginx refused, e.g. a path another app held until it re-routed too.
+std::vector<const AppConfig*> route_live_apps(Engine& engine, const std::vector<const AppConfig*>& apps,
+                                              bool last_try) {
+  std::vector<const AppConfig*> refused;
+  for (const AppConfig* app : apps) {
+    if (engine.asleep && engine.asleep(app->name)) continue;  // the reconciler renders its sleeping file
+    auto live = engine.store.newest_release_in(app->name, ReleaseState::live);
+    if (!live || !*live) continue;
+    auto routed = keep_routed(engine, *app, **live);
+    if (routed) continue;
+    refused.push_back(app);
+    if (last_try) spdlog::error("nginx: cannot route {} as cutover.yml now says: {}", app->name, routed.error().message);
+  }
+  return refused;
+}
+
+}  // namespace
+
+Status prepare_servers(Engine& engine) {
+  remove_sites_of_removed_apps(engine, *engine.config());
+  return install_servers(engine);
+}
+
+void reroute_live_apps(Engine& engine) {
+  auto config = engine.config();
+  std::vector<const AppConfig*> apps;
+  for (const auto& [name, app] : config->apps) apps.push_back(&app);
+  auto refused = route_live_apps(engine, apps, false);
+  if (!refused.empty()) route_live_apps(engine, refused, true);
 }
 
 Result<SwitchTimings> switch_site(Engine& engine, const AppConfig& app, const std::string& site,
@@ -60,7 +126,7 @@ Result<SwitchTimings> switch_site(Engine& engine, const AppConfig& app, const st
   TRY(engine.nginx.install_site(app.name, site));
   timings.validate_ms = now_ms() - started;
   auto live = engine.nginx.reload();
-  if (live) live = engine.nginx.confirm(app.routes, marker, engine.confirm_timeout);
+  if (live) live = engine.nginx.confirm(app.name, app.routes, marker, engine.confirm_timeout);
   timings.confirm_ms = now_ms() - started - timings.validate_ms;
   if (live) return timings;
   // nginx refused or did not pick up the new file: put the old one back so

@@ -23,8 +23,19 @@ Result<std::string> render_release_site(Engine& engine, const AppConfig& app, co
 // (the sleeping response of envs/ too).
 Result<SwitchTimings> switch_site(Engine& engine, const AppConfig& app, const std::string& site,
                                   const std::string& marker);
-// Removes the app's file and reloads, serialised with every switch.
-Status remove_app_site(Engine& engine, const AppConfig& app);
+// Removes the app's files and reloads, serialised with every switch.
+Status remove_app_site(Engine& engine, const std::string& app);
+// Routes the app to its live release again when nginx's files are not what
+// the running config renders for it (its routes or the templates changed, a
+// switch was cut short); removes them when it has no routes left.
+Status keep_routed(Engine& engine, const AppConfig& app, const Release& live);
+// At start and after a config reload, before anything is routed: the sites
+// of apps cutover.yml no longer names removed (their containers are left
+// alone), then cutover-_servers.conf written for the running config.
+Status prepare_servers(Engine& engine);
+// After a config reload and prepare_servers: keep_routed for every live app
+// that is awake (the reconciler renders the sleeping ones).
+void reroute_live_apps(Engine& engine);
 // Whether the app's nginx file logs requests for cutover: the verify stage
 // reads them, idle_sleep watches them grow.
 bool wants_access_log(const Config& config, const AppConfig& app);

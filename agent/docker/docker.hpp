@@ -31,6 +31,14 @@ struct BuildRequest {
   std::string target;
 };
 
+// One more port published on 127.0.0.1 only: host_port there reaches
+// container_port inside. protocol: "tcp" or "udp".
+struct PublishedPort {
+  int container_port = 0;
+  int host_port = 0;
+  std::string protocol = "tcp";
+};
+
 struct ContainerSpec {
   std::string name;
   std::string image;
@@ -38,10 +46,15 @@ struct ContainerSpec {
   std::vector<std::string> env;  // "KEY=value"
   std::vector<std::string> cmd;  // empty: the image's CMD
   int container_port = 0;
-  int host_port = 0;  // published on 127.0.0.1 only
+  int host_port = 0;                       // published on 127.0.0.1 only
+  std::vector<PublishedPort> extra_ports;  // beside container_port, for accessories' several ports
   std::vector<std::string> binds;
   // A pipeline stage's throwaway container: no restart policy, nothing published.
   bool one_off = false;
+  // A user-defined network to attach at create, where containers find each
+  // other by name; "" = dockerd's default bridge.
+  std::string network;
+  std::vector<std::string> network_aliases;  // names this container answers to on `network`
 };
 
 struct ContainerInfo {
@@ -76,6 +89,9 @@ class Docker {
                                                        const LineSink& on_line) = 0;
   // Removing a missing image is ok.
   virtual Status remove_image(const std::string& tag) = 0;
+  // Creates a bridge network of that name unless one exists. Safe to race:
+  // a network created meanwhile by someone else counts as success.
+  virtual Status ensure_network(const std::string& name, const Labels& labels) = 0;
 };
 
 // endpoint: "unix:///var/run/docker.sock". Negotiates the API version with

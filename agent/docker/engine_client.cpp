@@ -204,6 +204,18 @@ class EngineClient final : public Docker {
     return fail(fmt::format("{}: {}", what, answer_message(answer)));
   }
 
+  Status ensure_network(const std::string& name, const Labels& labels) override {
+    const std::string inspect = fmt::format("docker network inspect {}", name);
+    const auto existing = TRY(call(inspect, "GET", fmt::format("/networks/{}", url_escape(name))));
+    if (existing.status == 200) return {};
+    if (existing.status != 404) return fail(fmt::format("{}: {}", inspect, answer_message(existing)));
+    const std::string what = fmt::format("docker network create {}", name);
+    const auto answer = TRY(call(what, "POST", "/networks/create", network_create_body(name, labels)));
+    // 409: another cutoverd, or a call racing this one, created it first.
+    if (answer.status == 201 || answer.status == 409) return {};
+    return fail(fmt::format("{}: {}", what, answer_message(answer)));
+  }
+
  private:
   // dockerd may end a followed log before its last lines (a final line
   // without a newline, at least) reached the stream: read the whole log once

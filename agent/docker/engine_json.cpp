@@ -12,12 +12,36 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxQuotedBody = 300;
 
-void publish_port(json& body, const ContainerSpec& spec) {
-  const std::string port = fmt::format("{}/tcp", spec.container_port);
-  body["ExposedPorts"] = {{port, json::object()}};
-  // 127.0.0.1 only: apps are reached through nginx, never directly from outside.
-  const json binding = {{"HostIp", "127.0.0.1"}, {"HostPort", std::to_string(spec.host_port)}};
-  body["HostConfig"]["PortBindings"] = {{port, json::array({binding})}};
+// Every published port, the app's single one first.
+std::vector<PublishedPort> published_ports(const ContainerSpec& spec) {
+  std::vector<PublishedPort> ports;
+  if (spec.container_port > 0) ports.push_back(PublishedPort{spec.container_port, spec.host_port, "tcp"});
+  ports.insert(ports.end(), spec.extra_ports.begin(), spec.extra_ports.end());
+  return ports;
+}
+
+void publish_ports(json& body, const ContainerSpec& spec) {
+  const auto ports = published_ports(spec);
+  if (ports.empty()) return;
+  json exposed = json::object();
+  json bindings = json::object();
+  for (const auto& published : ports) {
+    const std::string port = fmt::format("{}/{}", published.container_port, published.protocol);
+    exposed[port] = json::object();
+    // 127.0.0.1 only: apps are reached through nginx, accessories from this
+    // host and the cutover network, never directly from outside.
+    bindings[port].push_back({{"HostIp", "127.0.0.1"}, {"HostPort", std::to_string(published.host_port)}});
+  }
+  body["ExposedPorts"] = exposed;
+  body["HostConfig"]["PortBindings"] = bindings;
+}
+
+// Attached at create, so the container is never up on the default bridge
+// without the names its peers reach it by.
+void attach_network(json& body, const ContainerSpec& spec) {
+  if (spec.network.empty()) return;
+  body["HostConfig"]["NetworkMode"] = spec.network;
+  body["NetworkingConfig"]["EndpointsConfig"][spec.network] = {{"Aliases", json(spec.network_aliases)}};
 }
 
 Labels labels_of(const json& container) {
@@ -51,8 +75,15 @@ std::string container_create_body(const ContainerSpec& spec) {
         {"Binds", json(spec.binds)}}},
   };
   if (!spec.cmd.empty()) body["Cmd"] = spec.cmd;
-  if (spec.container_port > 0) publish_port(body, spec);
+  publish_ports(body, spec);
+  attach_network(body, spec);
   return body.dump();
+}
+
+std::string network_create_body(const std::string& name, const Labels& labels) {
+  // CheckDuplicate: dockerd before API 1.44 otherwise creates a second
+  // network of the same name; it answers 409 instead.
+  return json{{"Name", name}, {"Driver", "bridge"}, {"CheckDuplicate", true}, {"Labels", json(labels)}}.dump();
 }
 
 std::string label_filters(const Labels& filter) {

@@ -11,6 +11,8 @@ namespace cutover {
 
 // Body of POST /containers/create.
 std::string container_create_body(const ContainerSpec& spec);
+// Body of POST /networks/create: a bridge network.
+std::string network_create_body(const std::string& name, const Labels& labels);
 // The filters parameter of GET /containers/json: {"label":["k=v","k"]}.
 std::string label_filters(const Labels& filter);
 // The answer of GET /containers/json.

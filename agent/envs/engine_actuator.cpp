@@ -6,6 +6,7 @@
 #include "core/access_record.hpp"
 #include "deploy/containers.hpp"
 #include "deploy/deployer.hpp"
+#include "deploy/roles.hpp"
 #include "deploy/traffic.hpp"
 #include "nginx/site.hpp"
 #include "nginx/sleeping_site.hpp"
@@ -16,12 +17,6 @@ namespace cutover::envs {
 namespace {
 
 constexpr std::string_view kAsleepSuffix = " asleep";
-
-Result<std::optional<Release>> release_in_state(Store& store, const std::string& app, ReleaseState state) {
-  for (auto& r : TRY(store.releases(app)))  // newest first
-    if (r.state == state) return std::optional<Release>{r};
-  return std::optional<Release>{};
-}
 
 std::int64_t since(TimestampMs started) { return now_ms() - started; }
 
@@ -36,7 +31,7 @@ std::string listener_connect_address(const std::string& listen) {
 Status EngineActuator::put_to_sleep(const EnvironmentConfig& environment, const AppConfig& app,
                                     const std::string& retry_after) {
   auto serving = engine_.locks->hold(app.name);
-  auto live = TRY(release_in_state(engine_.store, app.name, ReleaseState::live));
+  auto live = TRY(engine_.store.newest_release_in(app.name, ReleaseState::live));
   // Routes first: from here no request reaches the containers about to stop.
   if (!app.routes.empty()) TRY(route_to_sleeping_response(environment, app, live, retry_after));
   if (!live) return {};
@@ -70,7 +65,7 @@ Result<WakeTimings> EngineActuator::bring_up(const EnvironmentConfig& environmen
   auto serving = engine_.locks->hold(app.name);
   const TimestampMs started = now_ms();
   WakeTimings timings;
-  if (auto ready = TRY(release_in_state(engine_.store, app.name, ReleaseState::ready))) {
+  if (auto ready = TRY(engine_.store.newest_release_in(app.name, ReleaseState::ready))) {
     auto activated = activate_ready_release(app, *ready);
     if (activated) {
       timings.total_ms = since(started);
@@ -79,7 +74,7 @@ Result<WakeTimings> EngineActuator::bring_up(const EnvironmentConfig& environmen
     // Its deployment failed and discarded it; the environment still wakes.
     spdlog::error("{}; waking the release that was live instead", activated.error().message);
   }
-  auto live = TRY(release_in_state(engine_.store, app.name, ReleaseState::live));
+  auto live = TRY(engine_.store.newest_release_in(app.name, ReleaseState::live));
   if (!live) {
     TRY(leave_sleeping_response(app));
     return timings;
@@ -101,6 +96,8 @@ Result<WakeTimings> EngineActuator::bring_up(const EnvironmentConfig& environmen
     TRY(route_to_release(engine_, app, kept));
     timings.switch_ms = since(switched_at);
   }
+  // Roles are not routed and not scaled: they run whenever the app is awake.
+  TRY(start_role_containers(engine_, app, *live));
   if (keep < live->ports.size()) TRY(scale_down(app, *live, replicas, timings));
   timings.total_ms = since(started);
   if (keep != running)
@@ -162,7 +159,7 @@ Status EngineActuator::activate_ready_release(const AppConfig& app, const Releas
 Status EngineActuator::leave_sleeping_response(const AppConfig& app) {
   auto site = TRY(engine_.nginx.read_site(app.name));
   if (!release_in_site(site).ends_with(kAsleepSuffix)) return {};
-  return remove_app_site(engine_, app);
+  return remove_app_site(engine_, app.name);
 }
 
 std::uintmax_t EngineActuator::traffic_mark(const AppConfig& app) {

@@ -1,12 +1,21 @@
 #pragma once
-// A route as the nginx templates read it: listen, server_name ("_" for any
-// host) and path. Shared by the awake and the sleeping file.
+// An app's routes as the nginx templates read them: one section per server
+// (listen + host) the app routes on, in key order, each with the locations of
+// the app's paths there. Shared by the awake and the sleeping file.
+#include <string>
+#include <vector>
+
 #include <kainjow/mustache.hpp>
 
 #include "core/config.hpp"
 
 namespace cutover {
 
-kainjow::mustache::data route_data(const Route& route);
+// A path covers itself and everything under it, by segment: "/api" matches
+// /api and /api/x but not /apiary. "/" and paths ending in '/' are one
+// prefix location; nginx picks the longest prefix, so apps split a host by path.
+std::vector<std::string> location_matches(const std::string& path);
+
+kainjow::mustache::data server_sections(const std::vector<Route>& routes);
 
 }  // namespace cutover

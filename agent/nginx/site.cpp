@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "core/access_record.hpp"
 #include "nginx/route_data.hpp"
+#include "nginx/servers_file.hpp"
 
 namespace cutover {
 namespace {
@@ -24,25 +24,10 @@ std::string upstream_name(const std::string& app) {
   return name;
 }
 
-// The access log path is written into nginx's config unquoted.
-bool is_safe_log_path(std::string_view path) {
-  return !path.empty() && path.front() == '/' && std::all_of(path.begin(), path.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' || c == '-';
-  });
-}
-
 }  // namespace
 
-mst::data route_data(const Route& route) {
-  mst::data d;
-  d.set("listen", route.listen);
-  d.set("server_name", route.host.empty() ? std::string("_") : route.host);
-  d.set("path", route.path);
-  return d;
-}
-
 Result<std::string> render_site(const std::string& template_text, const SiteModel& model) {
-  if (!model.access_log.empty() && !is_safe_log_path(model.access_log))
+  if (!model.access_log.empty() && !is_nginx_safe_path(model.access_log))
     return fail(fmt::format("nginx file for {}: the access log path {} has characters nginx config cannot carry "
                             "safely; use a daemon.state_dir of letters, digits, '/', '.', '_' and '-'",
                             model.app, model.access_log));
@@ -56,18 +41,15 @@ Result<std::string> render_site(const std::string& template_text, const SiteMode
     server.set("port", std::to_string(port));
     servers.push_back(server);
   }
-  mst::data routes{mst::data::type::list};
-  for (const auto& route : model.routes) routes.push_back(route_data(route));
   mst::data root;
   root.set("app", model.app);
   root.set("release", model.release);
   root.set("upstream", upstream_name(model.app));
   root.set("servers", servers);
-  root.set("routes", routes);
+  root.set("sections", server_sections(model.routes));
   if (!model.access_log.empty()) {
     mst::data log;
     log.set("path", model.access_log);
-    log.set("format", std::string(kAccessLogFormat));
     root.set("access_log", log);
   }
   std::string text = tmpl.render(root);

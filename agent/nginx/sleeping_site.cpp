@@ -81,13 +81,11 @@ std::string fallback_location(const std::string& app) {
 }
 
 mst::data model_data(const SleepingSiteModel& model) {
-  mst::data routes{mst::data::type::list};
-  for (const auto& route : model.routes) routes.push_back(route_data(route));
   mst::data root;
   root.set("app", model.app);
   root.set("environment", model.environment);
   root.set("marker", model.marker);
-  root.set("routes", routes);
+  root.set("sections", server_sections(model.routes));
   root.set("wake", mst::data(model.mode == "wake"));
   root.set("page", mst::data(model.mode == "page"));
   root.set("none", mst::data(model.mode == "none"));

@@ -3,11 +3,14 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 
+#include <charconv>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "accessories/container_spec.hpp"
 #include "server/json.hpp"
 #include "util/http.hpp"
 
@@ -88,6 +91,11 @@ class Handler {
   bool environments_unavailable();
   bool refused(const envs::ControlError& refusal);
   json app_environments();
+  bool accessories();
+  bool accessory_restart();
+  bool accessory_logs();
+  bool accessories_unavailable();
+  bool no_such_accessory(const std::string& name);
 
   ApiContext& ctx_;
   const ApiRequest& request_;
@@ -133,6 +141,9 @@ bool Handler::dispatch() {
   if (is(V::get, {"v1", "environments", "*"})) return environment();
   if (is(V::post, {"v1", "environments", "*", "wake"})) return hold(envs::Power::awake);
   if (is(V::post, {"v1", "environments", "*", "sleep"})) return hold(envs::Power::asleep);
+  if (is(V::get, {"v1", "accessories"})) return accessories();
+  if (is(V::post, {"v1", "accessories", "*", "restart"})) return accessory_restart();
+  if (is(V::get, {"v1", "accessories", "*", "logs"})) return accessory_logs();
   return error(http::status::not_found,
                fmt::format("no such endpoint: {} {}", std::string(request_.method_string()),
                            std::string(request_.target())));
@@ -340,6 +351,73 @@ bool Handler::hold(envs::Power state) {
   auto view = ctx_.environments->hold(name, *request);
   if (!view) return refused(view.error());
   return ok({{"environment", to_json(*view)}});
+}
+
+json accessory_json(const AccessoryStatus& accessory) {
+  return {{"name", accessory.name},
+          {"image", accessory.image},
+          {"state", accessory.state},
+          {"container_id", accessory.container_id},
+          {"container", accessory_container_name(accessory.name)},
+          {"ports", accessory.ports},
+          {"configured", accessory.configured},
+          {"up_to_date", accessory.up_to_date},
+          {"last_error", accessory.last_error}};
+}
+
+// ?tail=N: whole lines from the end, 0 for all; absent: the last 100.
+std::optional<int> tail_lines(const std::map<std::string, std::string>& query) {
+  constexpr int kDefaultTail = 100;
+  auto found = query.find("tail");
+  if (found == query.end()) return kDefaultTail;
+  int tail = 0;
+  const auto& text = found->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), tail);
+  if (ec != std::errc{} || end != text.data() + text.size() || tail < 0) return std::nullopt;
+  return tail;
+}
+
+bool Handler::accessories_unavailable() {
+  return error(http::status::service_unavailable,
+               "accessories are not available: this cutoverd has no accessory manager running; check its log for "
+               "why it did not start");
+}
+
+bool Handler::no_such_accessory(const std::string& name) {
+  return error(http::status::not_found,
+               fmt::format("no accessory named {} in {}; see `cutover accessory ls`", name, config_->source_path));
+}
+
+bool Handler::accessories() {
+  if (!ctx_.accessories) return accessories_unavailable();
+  auto list = ctx_.accessories->list();
+  if (!list) return error(http::status::internal_server_error, list.error().message);
+  json out = json::array();
+  for (const auto& accessory : *list) out.push_back(accessory_json(accessory));
+  return ok({{"accessories", out}});
+}
+
+bool Handler::accessory_restart() {
+  if (!ctx_.accessories) return accessories_unavailable();
+  const auto& name = target_.segments[2];
+  if (!config_->accessories.contains(name)) return no_such_accessory(name);
+  auto restarted = ctx_.accessories->restart(name);
+  if (!restarted) return error(http::status::internal_server_error, restarted.error().message);
+  return ok({{"accessory", accessory_json(*restarted)}});
+}
+
+bool Handler::accessory_logs() {
+  if (!ctx_.accessories) return accessories_unavailable();
+  const auto& name = target_.segments[2];
+  if (!config_->accessories.contains(name)) return no_such_accessory(name);
+  auto tail = tail_lines(target_.query);
+  if (!tail)
+    return error(http::status::bad_request,
+                 fmt::format("logs of accessory {}: tail={} is not a whole number of lines; give tail=0 for all", name,
+                             target_.query["tail"]));
+  auto text = ctx_.accessories->logs(name, *tail);
+  if (!text) return error(http::status::internal_server_error, text.error().message);
+  return ok({{"accessory", name}, {"logs", *text}});
 }
 
 }  // namespace

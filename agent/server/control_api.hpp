@@ -8,6 +8,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/http.hpp>
 
+#include "accessories/manager.hpp"
 #include "deploy/event_log.hpp"
 #include "deploy/queue.hpp"
 #include "envs/control.hpp"
@@ -25,6 +26,8 @@ struct ApiContext {
   // Null while the daemon runs without an environment reconciler: the
   // environment endpoints then answer 503.
   envs::EnvironmentControl* environments = nullptr;
+  // Null while the daemon runs without one: the accessory endpoints then answer 503.
+  AccessoryManager* accessories = nullptr;
 };
 
 using UnixSocket = boost::asio::local::stream_protocol::socket;

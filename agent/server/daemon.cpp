@@ -10,14 +10,18 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "accessories/manager.hpp"
 #include "config/holder.hpp"
 #include "deploy/poller.hpp"
 #include "deploy/queue.hpp"
 #include "deploy/recovery.hpp"
+#include "deploy/route_follower.hpp"
+#include "deploy/traffic.hpp"
 #include "envs/engine_actuator.hpp"
 #include "envs/reconciler.hpp"
 #include "git/mirror_cache.hpp"
 #include "nginx/include_check.hpp"
+#include "nginx/servers_file.hpp"
 #include "notify/notifier.hpp"
 #include "server/hook_server.hpp"
 #include "server/unix_server.hpp"
@@ -39,23 +43,48 @@ sigset_t handled_signals() {
   return set;
 }
 
-// Blocks until SIGTERM/SIGINT; SIGHUP reloads the config on the way.
-// Applies a new config everywhere it matters: the holder, then the environments.
-Status reload_config(ConfigHolder& config, envs::Reconciler& environments) {
-  TRY(config.reload());
+// Logged, not returned: an accessory that cannot start must not hold back
+// the apps, nor make a valid config look refused.
+void ensure_accessories(AccessoryManager& accessories) {
+  for (const auto& error : accessories.ensure_all()) spdlog::error("{}", error.message);
+}
+
+// Ports an accessory's own container already holds (a restart of cutoverd
+// while it runs) are not a clash; failing to ask dockerd only makes the
+// check stricter.
+void check_accessory_ports(const Config& config, AccessoryManager& accessories) {
+  auto own = accessories.ports_held();
+  if (!own) spdlog::warn("{}; checking every accessory port", own.error().message);
+  if (auto taken = accessory_port_taken(config, own.value_or(OwnPorts{})); !taken)
+    spdlog::error("{}", taken.error().message);
+}
+
+// Everything that follows cutover.yml hears of a new one: nginx's servers now
+// (an error is the caller's to report), the accessories (their errors are
+// logged), the live apps' routes and the environments on threads of their own.
+Status reload_config(ConfigHolder& config, Engine& engine, RouteFollower& routes, envs::Reconciler& environments,
+                     AccessoryManager& accessories) {
+  if (auto loaded = config.reload(); !loaded)
+    return fail("refused, keeping the running config: " + loaded.error().message);
+  ensure_accessories(accessories);
+  auto servers = prepare_servers(engine);
+  routes.config_changed();
   environments.config_changed();
+  if (!servers) return fail("done, but nginx refused the new servers file: " + servers.error().message);
   return {};
 }
 
-void wait_for_stop(ConfigHolder& config, envs::Reconciler& environments) {
+// Blocks until SIGTERM/SIGINT; SIGHUP reloads the config on the way.
+void wait_for_stop(ConfigHolder& config, Engine& engine, RouteFollower& routes, envs::Reconciler& environments,
+                   AccessoryManager& accessories) {
   sigset_t set = handled_signals();
   for (;;) {
     int signal = 0;
     if (sigwait(&set, &signal) != 0) continue;
     if (signal != SIGHUP) return;
     sd_notify(0, "RELOADING=1");
-    if (auto reloaded = reload_config(config, environments); !reloaded)
-      spdlog::error("config reload refused, keeping the running config: {}", reloaded.error().message);
+    if (auto reloaded = reload_config(config, engine, routes, environments, accessories); !reloaded)
+      spdlog::error("config reload {}", reloaded.error().message);
     else
       spdlog::info("config reloaded from {}", config.get()->source_path);
     sd_notify(0, "READY=1");
@@ -94,9 +123,10 @@ int run_daemon(const std::string& config_path) {
     spdlog::critical("{}", docker.error().message);
     return 1;
   }
-  // Accessories are not started yet (issue 5); a port they would need is named now.
-  if (auto taken = accessory_port_taken(*cfg); !taken) spdlog::error("{}", taken.error().message);
-  NginxController nginx(cfg->nginx);
+  AccessoryManager accessories(**docker, [&] { return config.get(); });
+  // Before they are started: a port another process holds is named now.
+  check_accessory_ports(*cfg, accessories);
+  NginxController nginx(cfg->nginx, sections_dir(*cfg));
   if (auto included = check_sites_included(cfg->nginx); !included)
     spdlog::warn("{}; switches will fail their confirmation until it does", included.error().message);
   if (auto common = nginx.ensure_common_file(); !common)
@@ -130,18 +160,25 @@ int run_daemon(const std::string& config_path) {
   }
   engine.asleep = [&](const std::string& app) { return environments.asleep(app); };
   engine.replicas = [&](const AppConfig& app) { return environments.replicas(app); };
+  // Before recovery routes anything: the servers the apps' sections go into.
+  if (auto servers = prepare_servers(engine); !servers) spdlog::error("nginx: {}", servers.error().message);
+  // Before recovery starts any app container: apps join the shared network
+  // and may need their accessories as soon as they run.
+  ensure_accessories(accessories);
   auto pending = recover(engine);
+  RouteFollower routes(engine);
 
   DeployQueue queue(engine);
   for (const auto& d : pending) queue.resume(d);
   std::atomic<bool> stopping{false};
   ApiContext api{[&] { return config.get(); },
-                 [&] { return reload_config(config, environments); },
+                 [&] { return reload_config(config, engine, routes, environments, accessories); },
                  **store,
                  queue,
                  events,
                  stopping,
-                 &environments};
+                 &environments,
+                 &accessories};
   UnixServer server(api, cfg->daemon.socket, cfg->daemon.socket_group);
   if (auto started = server.start(); !started) {
     spdlog::critical("{}", started.error().message);
@@ -161,7 +198,7 @@ int run_daemon(const std::string& config_path) {
   environments.start();
   sd_notify(0, "READY=1");
 
-  wait_for_stop(config, environments);
+  wait_for_stop(config, engine, routes, environments, accessories);
   spdlog::info("stopping: waiting for running deployments to finish");
   sd_notify(0, "STOPPING=1");
   stopping = true;

@@ -129,6 +129,12 @@ Result<std::vector<Release>> Store::releases(const std::string& app) {
   return out;
 }
 
+Result<std::optional<Release>> Store::newest_release_in(const std::string& app, ReleaseState state) {
+  for (auto& r : TRY(releases(app)))
+    if (r.state == state) return std::optional<Release>{r};
+  return std::optional<Release>{};
+}
+
 Result<std::vector<std::string>> Store::apps_with_releases() {
   Lock lock(mutex_);
   std::vector<std::string> out;

@@ -25,6 +25,8 @@ class Store {
   Status put_release(const Release& release);  // insert or replace; ports are kept separately
   Result<std::optional<Release>> release(const std::string& app, int number);
   Result<std::vector<Release>> releases(const std::string& app);  // newest first
+  // The newest of the app's releases in that state (live: the only one).
+  Result<std::optional<Release>> newest_release_in(const std::string& app, ReleaseState state);
   Result<std::vector<std::string>> apps_with_releases();
   Status set_release_state(const std::string& app, int number, ReleaseState state);
   Status mark_live(const std::string& app, int number, TimestampMs since);

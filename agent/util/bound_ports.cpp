@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
 
@@ -30,6 +31,31 @@ std::string address_text(const std::string& hex) {
   char text[INET6_ADDRSTRLEN] = {};
   inet_ntop(words == 1 ? AF_INET : AF_INET6, bytes, text, sizeof text);
   return text;
+}
+
+std::vector<PortClaim> claims_of_accessory(const std::vector<PortClaim>& claims, const std::string& name) {
+  const std::string prefix = fmt::format("accessories.{}.", name);
+  std::vector<PortClaim> mine;
+  for (const auto& claim : claims)
+    if (claim.path.starts_with(prefix)) mine.push_back(claim);
+  return mine;
+}
+
+// Without the sockets the accessory's own container holds: docker-proxy
+// binds each published port on 127.0.0.1.
+std::vector<BoundPort> bound_by_others(const std::vector<BoundPort>& bound, const OwnPorts& own,
+                                       const std::string& name) {
+  auto held = own.find(name);
+  if (held == own.end()) return bound;
+  std::vector<BoundPort> others;
+  for (const auto& socket : bound) {
+    bool its_own = socket.address == "127.0.0.1" &&
+                   std::any_of(held->second.begin(), held->second.end(), [&](const PortSpan& span) {
+                     return span.transport == socket.transport && span.first <= socket.port && socket.port <= span.last;
+                   });
+    if (!its_own) others.push_back(socket);
+  }
+  return others;
 }
 
 }  // namespace
@@ -75,15 +101,19 @@ std::string describe(const BoundPort& port) {
                      port.transport == Transport::tcp ? "tcp" : "udp");
 }
 
-Status accessory_port_taken(const Config& config) {
-  auto bound = TRY(bound_ports());
-  auto taken = find_port_taken(port_claims(config), bound);
-  if (!taken) return {};
-  const PortClaim& claim = taken->first;
-  return fail(fmt::format("{}: port {} of {} is held by {} on this host; stop what holds it, or give the accessory "
-                          "another port",
-                          claim.path, describe(PortSpan{taken->second.port, taken->second.port, claim.span.transport}),
-                          claim.claimant, describe(taken->second)));
+Status accessory_port_taken(const Config& config, const OwnPorts& own) {
+  const auto bound = TRY(bound_ports());
+  const auto claims = port_claims(config);
+  for (const auto& [name, accessory] : config.accessories) {
+    auto taken = find_port_taken(claims_of_accessory(claims, name), bound_by_others(bound, own, name));
+    if (!taken) continue;
+    const PortClaim& claim = taken->first;
+    return fail(fmt::format(
+        "{}: port {} of {} is held by {} on this host; stop what holds it, or give the accessory another port",
+        claim.path, describe(PortSpan{taken->second.port, taken->second.port, claim.span.transport}), claim.claimant,
+        describe(taken->second)));
+  }
+  return {};
 }
 
 }  // namespace cutover

@@ -277,11 +277,11 @@ apps:
 class LoadGen:
     """The project's load generator against nginx, stopped by a stop file."""
 
-    def __init__(self, env, seconds, connections):
+    def __init__(self, env, seconds, connections, path="/", host="app.test"):
         self.out = os.path.join(env.root, f"load-{time.monotonic_ns()}.json")
         self.stop_file = self.out + ".stop"
         self.proc = subprocess.Popen(
-            [LOADGEN, "--url", f"http://127.0.0.1:{env.listen_port}/", "--host", "app.test",
+            [LOADGEN, "--url", f"http://127.0.0.1:{env.listen_port}{path}", "--host", host,
              "--connections", str(connections), "--duration", f"{seconds}s", "--stop-file", self.stop_file,
              "--out", self.out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(0.5)

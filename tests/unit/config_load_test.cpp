@@ -495,6 +495,26 @@ TEST(LoadConfigErrors, AnyHostIsOneRouteWhicheverWayItIsWritten) {
       "host _ path /"));
 }
 
+TEST(LoadConfigErrors, APathWithOrWithoutItsTrailingSlashIsOneRoute) {
+  // Both cover /api and everything under it (nginx/route_data.hpp).
+  EXPECT_TRUE(StartsWith(error_of(R"(apps:
+  web: {repo: x, routes: [{host: shop.example.com, path: /api/}]}
+  api: {repo: x, routes: [{host: shop.example.com, path: /api}]}
+)"),
+                         "test.yml:3:27: apps.api.routes[0]: apps web and api both claim the route listen 80 "
+                         "host shop.example.com path /api"));
+}
+
+TEST(LoadConfig, AppsShareAHostByPath) {
+  auto config = load(R"(apps:
+  web: {repo: x, routes: [{host: shop.example.com, path: /}, {path: /, listen: 8080}]}
+  api: {repo: x, routes: [{host: shop.example.com, path: /api}, {host: admin.example.com}]}
+)");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->apps.at("api").routes.at(0).path, "/api");
+  EXPECT_EQ(config->apps.at("api").routes.at(1).host, "admin.example.com");
+}
+
 TEST(LoadConfigErrors, RequiredKeysAfterMerging) {
   EXPECT_EQ(error_of("apps:\n  web:\n    branch: main\n"),
             "test.yml:2:3: apps.web: no repo is set; expected repo: a git URL or a local path, "

@@ -122,6 +122,8 @@ class FakeDocker : public Docker {
   std::map<std::string, StageScript> stage_scripts;  // by container name, e.g. "web-2-test"
   std::vector<Millis> stage_timeouts;
   std::optional<ContainerSpec> last_one_off;  // the last pipeline stage container created
+  std::map<std::string, Labels> networks;     // by name, as ensure_network made them
+  std::string fail_network;                   // non-empty: ensure_network fails with this message
 
   Result<bool> image_exists(const std::string& tag) override {
     std::lock_guard lock(mutex_);
@@ -230,6 +232,14 @@ class FakeDocker : public Docker {
     return script.exit_code;
   }
 
+  Status ensure_network(const std::string& name, const Labels& labels) override {
+    std::lock_guard lock(mutex_);
+    calls.push_back("network " + name);
+    if (!fail_network.empty()) return fail("docker network create " + name + ": " + fail_network);
+    networks.try_emplace(name, labels);
+    return {};
+  }
+
   Status remove_image(const std::string& tag) override {
     std::lock_guard lock(mutex_);
     calls.push_back("remove_image " + tag);
@@ -254,6 +264,14 @@ class FakeDocker : public Docker {
                    {"cutover.release", std::to_string(release)},
                    {"cutover.replica", std::to_string(replica)}};
     spec.host_port = host_port;
+    std::string id = "id-" + spec.name + "-" + std::to_string(++created_);
+    containers[id] = FakeContainer{ContainerInfo{id, spec.name, state, spec.labels}, spec};
+    return id;
+  }
+
+  // A container made from spec, in state, as something other than a release left it (an accessory).
+  std::string add_container(const ContainerSpec& spec, const std::string& state) {
+    std::lock_guard lock(mutex_);
     std::string id = "id-" + spec.name + "-" + std::to_string(++created_);
     containers[id] = FakeContainer{ContainerInfo{id, spec.name, state, spec.labels}, spec};
     return id;
@@ -329,7 +347,20 @@ class FakeNginx : public Nginx {
     if (!fail_reload.empty()) return fail("nginx reload: " + fail_reload);
     return {};
   }
-  Status confirm(const std::vector<Route>& routes, const std::string& release_id, Millis) override {
+  Result<std::vector<std::string>> apps_with_sites() override {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> apps;
+    for (const auto& [app, content] : sites) apps.push_back(app);
+    return apps;
+  }
+  Result<bool> install_shared_file(const std::string& name, const std::string& content) override {
+    std::lock_guard lock(mutex_);
+    if (shared_files[name] == content) return false;
+    shared_files[name] = content;
+    return true;
+  }
+  Status confirm(const std::string&, const std::vector<Route>& routes, const std::string& release_id,
+                 Millis) override {
     std::lock_guard lock(mutex_);
     confirmed.push_back(release_id);
     confirmed_routes = routes.size();
@@ -342,6 +373,7 @@ class FakeNginx : public Nginx {
 
   std::vector<std::string> removed;
   std::size_t confirmed_routes = 0;
+  std::map<std::string, std::string> shared_files;  // name → content
 
  private:
   std::mutex mutex_;

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include "core/access_record.hpp"
+#include "nginx/route_data.hpp"
+#include "nginx/servers_file.hpp"
+#include "nginx/site_parts.hpp"
 #include "nginx_test_support.hpp"
 
 namespace cutover {
@@ -29,23 +33,35 @@ TEST(RenderSite, UpstreamListsEveryPortOnLoopback) {
   EXPECT_LT(site->find("20001"), site->find("20007"));
 }
 
-TEST(RenderSite, RendersEachRoute) {
+TEST(RenderSite, OneSectionPerServerWithTheAppsLocations) {
   auto model = web_model();
   model.routes.push_back(route("api.example.com", "/api/", "127.0.0.1:8080"));
+  model.routes.push_back(route("web.example.com", "/static", "80"));
   auto site = render_site(template_text(), model);
   ASSERT_TRUE(site) << site.error().message;
-  EXPECT_EQ(count(*site, "server {"), 2u) << *site;
-  EXPECT_NE(site->find("listen 80;"), std::string::npos) << *site;
-  EXPECT_NE(site->find("server_name web.example.com;"), std::string::npos) << *site;
-  EXPECT_NE(site->find("location / {"), std::string::npos) << *site;
-  EXPECT_NE(site->find("listen 127.0.0.1:8080;"), std::string::npos) << *site;
-  EXPECT_NE(site->find("server_name api.example.com;"), std::string::npos) << *site;
-  EXPECT_NE(site->find("location /api/ {"), std::string::npos) << *site;
-  // Each server proxies to the app's upstream and answers the marker with the release.
-  EXPECT_EQ(count(*site, "proxy_pass http://cutover_web;"), 2u) << *site;
-  EXPECT_EQ(count(*site, "return 200 \"web@3\";"), 2u) << *site;
-  // The routes follow in order.
-  EXPECT_LT(site->find("server_name web.example.com;"), site->find("server_name api.example.com;"));
+  // No server blocks: those are cutover-_servers.conf's.
+  EXPECT_EQ(count(*site, "server {"), 0u) << *site;
+  auto parts = split_site(*site);
+  ASSERT_EQ(parts.sections.size(), 2u) << *site;
+  // Key order, whatever the order of the routes.
+  EXPECT_EQ(parts.sections[0].key, "127.0.0.1+3a8080@api.example.com");
+  EXPECT_EQ(parts.sections[1].key, "80@web.example.com");
+  EXPECT_NE(parts.head.find("upstream cutover_web {"), std::string::npos) << parts.head;
+  EXPECT_EQ(parts.head.find("location"), std::string::npos) << parts.head;
+  const auto& api = parts.sections[0].text;
+  EXPECT_NE(api.find("location /api/ {"), std::string::npos) << api;
+  EXPECT_EQ(count(api, "proxy_pass http://cutover_web;"), 1u) << api;
+  const auto& web = parts.sections[1].text;
+  EXPECT_NE(web.find("location / {"), std::string::npos) << web;
+  // "/static" covers /static and /static/..., not /staticky.
+  EXPECT_NE(web.find("location = /static {"), std::string::npos) << web;
+  EXPECT_NE(web.find("location /static/ {"), std::string::npos) << web;
+  EXPECT_EQ(count(web, "proxy_pass http://cutover_web;"), 3u) << web;
+  // Each server answers the app's own marker with the release.
+  for (const auto& section : parts.sections) {
+    EXPECT_EQ(count(section.text, "location = /__cutover/release/web {"), 1u) << section.text;
+    EXPECT_EQ(count(section.text, "return 200 \"web@3\";"), 1u) << section.text;
+  }
 }
 
 TEST(RenderSite, EmptyHostMeansAnyHost) {
@@ -53,8 +69,75 @@ TEST(RenderSite, EmptyHostMeansAnyHost) {
   model.routes = {route("", "/", "8081")};
   auto site = render_site(template_text(), model);
   ASSERT_TRUE(site) << site.error().message;
-  EXPECT_NE(site->find("server_name _;"), std::string::npos) << *site;
-  EXPECT_NE(site->find("listen 8081;"), std::string::npos) << *site;
+  auto parts = split_site(*site);
+  ASSERT_EQ(parts.sections.size(), 1u) << *site;
+  EXPECT_EQ(parts.sections[0].key, "8081@_");
+  EXPECT_NE(parts.sections[0].text.find("listen 8081, host _"), std::string::npos) << *site;
+}
+
+TEST(SiteParts, SplitAndJoinLoseNothing) {
+  auto model = web_model();
+  model.routes = {route("b.example.com", "/", "80"), route("a.example.com", "/x/", "80"), route("", "/", "81")};
+  model.access_log = "/var/lib/cutover/logs/web.log";
+  auto site = render_site(template_text(), model);
+  ASSERT_TRUE(site) << site.error().message;
+  auto parts = split_site(*site);
+  EXPECT_EQ(parts.sections.size(), 3u);
+  EXPECT_EQ(join_site(parts), *site);
+  for (const auto& section : parts.sections) EXPECT_TRUE(section.text.starts_with("# cutover-server: " + section.key + "\n"));
+  // The access log is written in every location, in the format of cutover-_common.conf.
+  EXPECT_EQ(count(*site, "access_log /var/lib/cutover/logs/web.log cutover_verify;"), 3u) << *site;
+  auto common = render_common_file(testing_support::read_template("common.conf.mustache"));
+  ASSERT_TRUE(common) << common.error().message;
+  EXPECT_NE(common->find("log_format cutover_verify '" + std::string(kAccessLogFormat) + "';"), std::string::npos)
+      << *common;
+  // A text without sections is all head.
+  auto plain = split_site("# just a head\nupstream x {}\n");
+  EXPECT_TRUE(plain.sections.empty());
+  EXPECT_EQ(plain.head, "# just a head\nupstream x {}\n");
+}
+
+TEST(SiteParts, ServerKeysAreFileNamesWithoutGlobCharacters) {
+  EXPECT_EQ(server_key("80", "web.example.com"), "80@web.example.com");
+  EXPECT_EQ(server_key("80", ""), "80@_");
+  EXPECT_EQ(server_key("127.0.0.1:8080", "*.example.com"), "127.0.0.1+3a8080@+2a.example.com");
+  EXPECT_EQ(server_key("[::1]:80", "a-b.example.com"), "+5b+3a+3a1+5d+3a80@a-b.example.com");
+  // Different servers, different keys.
+  EXPECT_NE(server_key("80", "a.b"), server_key("80a", ".b"));
+  EXPECT_NE(server_key("[::]:180", ""), server_key("[::1]:80", ""));
+}
+
+TEST(RouteData, PathsCoverThemselvesAndWhatIsUnderThem) {
+  EXPECT_EQ(location_matches("/"), std::vector<std::string>{"/"});
+  EXPECT_EQ(location_matches("/api/"), std::vector<std::string>{"/api/"});
+  EXPECT_EQ(location_matches("/api"), (std::vector<std::string>{"= /api", "/api/"}));
+}
+
+TEST(ServersFile, OneServerPerListenAndHostWithADefault) {
+  Config config;
+  config.apps["web"].routes = {route("shop.example.com", "/", "80"), route("", "/", "80")};
+  config.apps["api"].routes = {route("shop.example.com", "/api", "80"), route("admin.example.com", "/", "8080")};
+  config.apps["worker"].routes = {};
+  auto text = render_servers_file(testing_support::read_template("servers.conf.mustache"), config, "/var/lib/cutover/nginx");
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_EQ(count(*text, "server {"), 3u) << *text;
+  EXPECT_EQ(count(*text, "server_name shop.example.com;"), 1u) << *text;
+  EXPECT_NE(text->find("    listen 80 default_server;\n    server_name _;\n"), std::string::npos) << *text;
+  EXPECT_NE(text->find("    include /var/lib/cutover/nginx/*/80@_.conf;\n"), std::string::npos) << *text;
+  EXPECT_NE(text->find("    listen 80;\n    server_name shop.example.com;\n"), std::string::npos) << *text;
+  EXPECT_NE(text->find("    include /var/lib/cutover/nginx/*/80@shop.example.com.conf;\n"), std::string::npos) << *text;
+  // Paths no app covers: a root that does not exist, so 404 and not nginx's html.
+  EXPECT_EQ(count(*text, "    root /var/lib/cutover/nginx/.none;\n"), 3u) << *text;
+  EXPECT_NE(text->find("    listen 8080;\n    server_name admin.example.com;\n"), std::string::npos) << *text;
+  EXPECT_EQ(count(*text, "default_server"), 1u) << *text;
+}
+
+TEST(ServersFile, RefusesADirectoryNginxCannotCarry) {
+  Config config;
+  config.apps["web"].routes = {route("", "/", "80")};
+  auto text = render_servers_file(testing_support::read_template("servers.conf.mustache"), config, "/var/lib/cut over");
+  ASSERT_FALSE(text);
+  EXPECT_NE(text.error().message.find("daemon.state_dir"), std::string::npos) << text.error().message;
 }
 
 TEST(RenderSite, NoRoutesGivesOnlyTheUpstream) {

@@ -24,6 +24,7 @@
 
 #include "nginx/site.hpp"
 #include "nginx_test_support.hpp"
+#include "nginx_tree.hpp"
 #include "temp_dir.hpp"
 #include "util/subprocess.hpp"
 
@@ -36,8 +37,7 @@ using testing_support::count;
 using testing_support::read_template;
 using testing_support::route;
 using testing_support::TempDir;
-
-constexpr const char* kNginx = "/usr/sbin/nginx";
+using namespace testing_support;  // the real nginx: nginx_tree.hpp
 
 std::string template_text() { return read_template("asleep.conf.mustache"); }
 
@@ -65,8 +65,7 @@ std::string render_ok(const SleepingSiteModel& m) {
 
 TEST(RenderSleepingSite, WakeModeProxiesEveryRequestToCutoverd) {
   auto site = render_ok(model("wake"));
-  EXPECT_TRUE(contains(site, "listen 80;")) << site;
-  EXPECT_TRUE(contains(site, "server_name web.example.com;")) << site;
+  EXPECT_TRUE(contains(site, "\n# cutover-server: 80@web.example.com\n")) << site;
   EXPECT_TRUE(contains(site, "    location / {\n        # Whatever the method")) << site;
   EXPECT_TRUE(contains(site, "rewrite ^ /wake/dev? break;\n        proxy_pass http://127.0.0.1:7480;\n")) << site;
   EXPECT_TRUE(contains(site, "proxy_set_header Host $host;")) << site;
@@ -114,7 +113,7 @@ TEST(RenderSleepingSite, PageModeAnswers503WithRetryAfter) {
 
 TEST(RenderSleepingSite, NoneModeIsABare503) {
   auto site = render_ok(model("none"));
-  EXPECT_TRUE(contains(site, "    location / {\n        return 503;\n    }\n}\n")) << site;
+  EXPECT_TRUE(contains(site, "    location / {\n        return 503;\n    }\n")) << site;
   EXPECT_FALSE(contains(site, "Retry-After")) << site;
   EXPECT_FALSE(contains(site, "<!doctype")) << site;
   EXPECT_FALSE(contains(site, "proxy_pass")) << site;
@@ -135,14 +134,15 @@ TEST(RenderSleepingSite, MarkerIsRecordedAndServedOnEveryRoute) {
   EXPECT_TRUE(site.starts_with("# Written by cutover for app web while environment dev sleeps")) << site;
   EXPECT_TRUE(contains(site, "\n# cutover-release: web@3 asleep\n")) << site;
   EXPECT_EQ(release_in_site(site), "web@3 asleep");
-  EXPECT_EQ(count(site, "server {"), 2u) << site;
+  // One section per server; each answers the app's marker.
+  EXPECT_EQ(count(site, "\n# cutover-server: "), 2u) << site;
+  EXPECT_TRUE(contains(site, "\n# cutover-server: 127.0.0.1+3a8080@_\n")) << site;
   EXPECT_EQ(count(site,
-                  "    location = /__cutover/release {\n        allow 127.0.0.1;\n        allow ::1;\n"
+                  "    location = /__cutover/release/web {\n        allow 127.0.0.1;\n        allow ::1;\n"
                   "        deny all;\n        access_log off;\n        default_type text/plain;\n"
                   "        return 200 \"web@3 asleep\";\n    }\n"),
             2u)
       << site;
-  EXPECT_TRUE(contains(site, "listen 127.0.0.1:8080;\n    server_name _;")) << site;
   EXPECT_TRUE(contains(site, "    location /api/ {\n")) << site;
   EXPECT_EQ(count(site, "rewrite ^ /wake/dev? break;"), 2u) << site;
   EXPECT_EQ(count(site, "location @cutover_web_wake_unavailable {"), 2u) << site;
@@ -161,7 +161,7 @@ TEST(RenderSleepingSite, NoRoutesGivesOnlyTheHeader) {
   auto m = model("wake");
   m.routes.clear();
   auto site = render_ok(m);
-  EXPECT_EQ(count(site, "server {"), 0u) << site;
+  EXPECT_EQ(count(site, "location"), 0u) << site;
   EXPECT_EQ(release_in_site(site), "web@3 asleep");
 }
 
@@ -260,42 +260,6 @@ TEST(RenderSleepingSite, InvalidTemplateIsAnError) {
 
 // ---- real nginx -----------------------------------------------------------
 
-// A private nginx tree: nginx.conf includes sites/cutover-*.conf inside http {}
-// as the operator's main config does, with the common file cutover installs.
-class NginxTree {
- public:
-  NginxTree() {
-    std::filesystem::create_directories(dir_.path() / "sites");
-    std::filesystem::create_directories(dir_.path() / "tmp");
-    // nginx's workers run as nobody and must reach the temp paths below.
-    std::filesystem::permissions(dir_.path(), std::filesystem::perms(0755));
-    write("nginx.conf", main_config());
-    write("sites/cutover-_common.conf", read_template("common.conf.mustache"));
-  }
-  void write(const std::string& name, const std::string& content) { std::ofstream(dir_.file(name)) << content; }
-  std::string file(const std::string& name) const { return dir_.file(name); }
-  std::string prefix() const { return dir_.path().string() + "/"; }
-
-  Result<ProcessResult> test_config() const {
-    return run_process({kNginx, "-t", "-q", "-e", file("error.log"), "-p", prefix(), "-c", file("nginx.conf")},
-                       Millis{10000});
-  }
-
- private:
-  std::string main_config() const {
-    std::string d = dir_.path().string();
-    return fmt::format(
-        "worker_processes 1;\nerror_log {0}/error.log warn;\nevents {{ worker_connections 64; }}\n"
-        "http {{\n    access_log off;\n    client_body_temp_path {0}/tmp/body;\n    proxy_temp_path {0}/tmp/proxy;\n"
-        "    fastcgi_temp_path {0}/tmp/fastcgi;\n    uwsgi_temp_path {0}/tmp/uwsgi;\n"
-        "    scgi_temp_path {0}/tmp/scgi;\n    include {0}/sites/cutover-*.conf;\n}}\n",
-        d);
-  }
-
-  TempDir dir_{"cutover-sleeping-site"};
-};
-
-bool have_nginx() { return ::access(kNginx, X_OK) == 0; }
 
 TEST(SleepingSiteUnderNginx, EveryModePassesNginxTest) {
   if (!have_nginx()) GTEST_SKIP() << kNginx << " is not installed";
@@ -308,8 +272,9 @@ TEST(SleepingSiteUnderNginx, EveryModePassesNginxTest) {
     api.app = "api";
     api.marker = "api@7 asleep";
     api.routes = {route("api.example.com", "/", "127.0.0.1:18080")};
-    tree.write("sites/cutover-web.conf", render_ok(web));
-    tree.write("sites/cutover-api.conf", render_ok(api));
+    tree.put_site("web", render_ok(web));
+    tree.put_site("api", render_ok(api));
+    tree.put_servers({{"web", web.routes}, {"api", api.routes}});
     auto result = tree.test_config();
     ASSERT_TRUE(result) << result.error().message;
     EXPECT_EQ(result->exit_code, 0) << mode << ": " << result->output;
@@ -320,139 +285,14 @@ TEST(SleepingSiteUnderNginx, NginxTestCanFail) {
   // The check above means something only if this tree can be rejected.
   if (!have_nginx()) GTEST_SKIP() << kNginx << " is not installed";
   NginxTree tree;
-  tree.write("sites/cutover-web.conf", render_ok(model("wake")) + "server { no_such_directive; }\n");
+  tree.put_site("web", render_ok(model("wake")) + "server { no_such_directive; }\n");
+  tree.put_servers({{"web", model("wake").routes}});
   auto result = tree.test_config();
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_NE(result->exit_code, 0) << result->output;
 }
 
 // ---- served by nginx ------------------------------------------------------
-
-struct Answer {
-  int status = 0;
-  std::string head;  // status line and headers
-  std::string body;
-};
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-sockaddr_in loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
-
-bool connect_to(int fd, int port) {
-  auto addr = loopback(port);
-  return ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-}
-
-// A port nothing listens on right now.
-int unused_port() {
-  Fd fd(::socket(AF_INET, SOCK_STREAM, 0));
-  auto addr = loopback(0);
-  socklen_t size = sizeof addr;
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), size) != 0) return 0;
-  ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &size);
-  return ntohs(addr.sin_port);
-}
-
-std::string read_all(int fd) {
-  std::string data;
-  char buffer[4096];
-  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) data.append(buffer, static_cast<std::size_t>(n));
-  return data;
-}
-
-// One HTTP/1.0 exchange, raw, so the test sees every header.
-Answer raw_exchange(int port, const std::string& request) {
-  Fd fd(::socket(AF_INET, SOCK_STREAM, 0));
-  timeval timeout{2, 0};
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (!connect_to(fd.get(), port)) return Answer{};
-  if (::write(fd.get(), request.data(), request.size()) != static_cast<ssize_t>(request.size())) return Answer{};
-  std::string data = read_all(fd.get());
-  auto split = data.find("\r\n\r\n");
-  Answer answer;
-  answer.status = data.size() > 12 ? std::atoi(data.c_str() + 9) : 0;
-  answer.head = data.substr(0, split);
-  answer.body = split == std::string::npos ? std::string() : data.substr(split + 4);
-  return answer;
-}
-
-std::string header(const Answer& answer, const std::string& name) {
-  auto at = answer.head.find("\r\n" + name + ": ");
-  if (at == std::string::npos) return "";
-  at += name.size() + 4;
-  return answer.head.substr(at, answer.head.find("\r\n", at) - at);
-}
-
-// nginx in the foreground as this test's child, on the tree's config.
-class ServingNginx {
- public:
-  explicit ServingNginx(const NginxTree& tree) {
-    std::string globals = fmt::format("daemon off; pid {};", tree.file("nginx.pid"));
-    std::vector<std::string> argv = {
-        kNginx, "-e", tree.file("error.log"), "-p", tree.prefix(), "-c", tree.file("nginx.conf"), "-g", globals};
-    std::vector<char*> args;
-    for (auto& arg : argv) args.push_back(arg.data());
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    std::string output = tree.file("nginx.out");
-    posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    if (posix_spawn(&pid_, kNginx, &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~ServingNginx() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);  // fast shutdown; nothing here needs draining
-    for (int i = 0; i < 200 && ::waitpid(pid_, nullptr, WNOHANG) == 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (::kill(pid_, 0) == 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  ServingNginx(const ServingNginx&) = delete;
-  ServingNginx& operator=(const ServingNginx&) = delete;
-
-  // Until the port accepts, or 3 s.
-  bool ready(int port) const {
-    if (pid_ <= 0) return false;
-    for (int i = 0; i < 300; ++i) {
-      Fd fd(::socket(AF_INET, SOCK_STREAM, 0));
-      if (connect_to(fd.get(), port)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Stands in for cutoverd: takes one connection, records what nginx sent,
 // answers with a fixed response.
@@ -517,7 +357,8 @@ void install(LiveSite& live, const std::string& wake_address) {
   m.routes = {route("web.example.com", "/", fmt::format("127.0.0.1:{}", live.port))};
   m.wake_address = wake_address;
   m.retry_after = "60";
-  live.tree.write("sites/cutover-web.conf", render_ok(m));
+  live.tree.put_site("web", render_ok(m));
+  live.tree.put_servers({{"web", m.routes}});
 }
 
 TEST(SleepingSiteUnderNginx, WakeModeWithCutoverdDownAnswers503WithRetryAfter) {
@@ -538,7 +379,7 @@ TEST(SleepingSiteUnderNginx, WakeModeWithCutoverdDownAnswers503WithRetryAfter) {
   EXPECT_EQ(post.status, 503) << post.head;
   EXPECT_EQ(header(post, "Retry-After"), "60") << post.head;
 
-  auto marker = raw_exchange(live.port, "GET /__cutover/release HTTP/1.0\r\nHost: web.example.com\r\n\r\n");
+  auto marker = raw_exchange(live.port, "GET /__cutover/release/web HTTP/1.0\r\nHost: web.example.com\r\n\r\n");
   EXPECT_EQ(marker.status, 200) << marker.head;
   EXPECT_EQ(marker.body, "web@3 asleep");
 }

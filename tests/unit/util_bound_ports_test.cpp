@@ -63,5 +63,38 @@ TEST(BoundPorts, AnAccessoryPortHeldOnThisHostIsNamedWithItsHolder) {
   EXPECT_TRUE(accessory_port_taken(config));
 }
 
+// A running accessory's own container (docker-proxy) holds its ports: that
+// is the accessory being up, not a clash.
+TEST(BoundPorts, PortsHeldByTheAccessoryItselfAreNotAClash) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const int port = ntohs(address.sin_port);
+
+  Config config;
+  AccessoryConfig redis;
+  redis.name = "redis";
+  redis.image = "redis:7";
+  redis.port = port;
+  config.accessories["redis"] = redis;
+  AccessoryConfig other = redis;
+  other.name = "other";
+  config.accessories["other"] = other;
+
+  const std::vector<PortSpan> held{PortSpan{port, port, Transport::tcp}};
+  EXPECT_TRUE(accessory_port_taken(config, {{"redis", held}, {"other", held}}));
+  // redis's container holding it does not excuse another accessory claiming it.
+  auto taken = accessory_port_taken(config, {{"redis", held}});
+  ::close(fd);
+  ASSERT_FALSE(taken) << "a port held by another accessory's container was not reported";
+  EXPECT_NE(taken.error().message.find("accessories.other.port"), std::string::npos) << taken.error().message;
+}
+
 }  // namespace
 }  // namespace cutover

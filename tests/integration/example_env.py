@@ -1,0 +1,169 @@
+"""An example under examples/ as an integration test runs it: its cutover.yml
+with the daemon, nginx and ports sections swapped for the test's own, its
+apps deployed from a local git repository holding a copy of examples/, and
+its listen address moved to a free port."""
+import os
+import random
+import re
+import shutil
+import tempfile
+
+from harness import BASE_IMAGE, SOURCE, AppRepo, Daemon, LoadGen, Nginx, ensure_base_image, free_port, run
+
+EXAMPLE_BASE_IMAGE = "cutover-example-base:latest"
+EXAMPLE_LISTEN = "127.0.0.1:8080"
+
+
+def section_names(config_text, section):
+    """The names under a top-level section of a cutover.yml, in order (its two-space keys)."""
+    names, inside = [], False
+    for line in config_text.splitlines():
+        if line.rstrip() == f"{section}:":
+            inside = True
+        elif line and not line.startswith((" ", "#")):
+            inside = False
+        elif inside and re.match(r"^  [a-z][a-z0-9-]*:", line):
+            names.append(line.split(":")[0].strip())
+    return names
+
+
+class ExampleEnv:
+    def __init__(self, name, overrides=()):
+        ensure_base_image()
+        # The examples build FROM this; the test base is the same testapp.
+        run(["docker", "tag", BASE_IMAGE, EXAMPLE_BASE_IMAGE])
+        self.name = name
+        images = os.path.join(SOURCE, "examples", name, "images")
+        for image in sorted(os.listdir(images)) if os.path.isdir(images) else []:
+            run(["docker", "build", "-q", "-t", f"cutover-example-{image}:latest", os.path.join(images, image)])
+        self.root = tempfile.mkdtemp(prefix=f"cutover-example-{name}-")
+        self.listen_port = free_port()
+        self.nginx = Nginx(os.path.join(self.root, "nginx"))
+        self.repo = AppRepo(os.path.join(self.root, "repo"))
+        shutil.copytree(os.path.join(SOURCE, "examples"), os.path.join(self.repo.path, "examples"))
+        self.repo.git("add", "-A")
+        self.repo.git("commit", "-q", "-m", "the examples as they are in the working tree")
+        self.templates = os.path.join(SOURCE, "templates")
+        self.socket = os.path.join(self.root, "cutover.sock")
+        with open(os.path.join(SOURCE, "examples", name, "cutover.yml")) as f:
+            example = f.read()
+        self.apps = section_names(example, "apps")
+        self.accessories = section_names(example, "accessories")
+        self.config_path = os.path.join(self.root, "cutover.yml")
+        with open(self.config_path, "w") as f:
+            text = self._test_config(example)
+            # What a test changes in the example, e.g. a shorter verify window.
+            for old, new in overrides:
+                if old not in text:
+                    raise AssertionError(f"{old!r} is not in examples/{name}/cutover.yml")
+                text = text.replace(old, new)
+            f.write(text)
+        self.daemon = Daemon(self)
+
+    def _test_config(self, example):
+        # Everything from the first of apps/accessories/environments on is
+        # the example's own; what comes before is where it runs.
+        start = min(i for i in (example.find("\napps:"), example.find("\naccessories:"),
+                                example.find("\nenvironments:")) if i >= 0)
+        body = example[start:]
+        body = body.replace("repo: ../..", f"repo: {self.repo.path}")
+        body = body.replace(EXAMPLE_LISTEN, f"127.0.0.1:{self.listen_port}")
+        base = random.randrange(21000, 29000, 100)
+        return f"""\
+daemon:
+  state_dir: {self.root}/state
+  socket: {self.socket}
+  listen: 127.0.0.1:{free_port()}
+  log_level: debug
+nginx:
+  main_config: {self.nginx.main_config}
+  sites_dir: {self.nginx.prefix}/sites
+  pid_file: {self.nginx.pid_file}
+  templates_dir: {self.templates}
+ports: {base}-{base + 99}
+{body}"""
+
+    def commit_change(self, path, old, new):
+        """Edits a file of the example in the repository and commits it."""
+        full = os.path.join(self.repo.path, "examples", self.name, path)
+        with open(full) as f:
+            text = f.read()
+        if old not in text:
+            raise AssertionError(f"{old!r} is not in {full}")
+        with open(full, "w") as f:
+            f.write(text.replace(old, new))
+        self.repo.git("commit", "-q", "-am", f"{path}: {new}")
+
+    def cli(self, *args, check=True, timeout=300):
+        from harness import CUTOVER
+        return run([CUTOVER, "--socket", self.socket, *args], check=check, timeout=timeout)
+
+    def cli_json(self, *args):
+        import json
+        return json.loads(self.cli("--json", *args).stdout)
+
+    def get(self, host, path="/", timeout=5):
+        """(status, body) of a GET through nginx; an HTTP error status is an answer too."""
+        import urllib.error
+        import urllib.request
+        request = urllib.request.Request(f"http://127.0.0.1:{self.listen_port}{path}", headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as r:
+                return r.status, r.read().decode().strip()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode().strip()
+
+    def containers(self, app, state="running"):
+        out = run(["docker", "ps", "-a", "--format", "{{.Names}} {{.State}}", "--filter",
+                   f"label=cutover.app={app}"]).stdout
+        return sorted(line.split()[0] for line in out.splitlines() if line.endswith(" " + state))
+
+    def redeploy_under_load(self, test, app, host, path, dockerfile, old, new, after_switch=None):
+        """Commits old → new in the app's Dockerfile and deploys it under load
+        through nginx; asserts the deployment succeeded and no request failed.
+        after_switch() runs once the new version answers, before the drain ends."""
+        from harness import wait_for
+        self.commit_change(dockerfile, old, new)
+        load = self.loadgen(path, host)
+        deployment = self.cli_json("deploy", app, "--detach")["deployment"]["id"]
+        version = new.split('"')[1] if '"' in new else new
+        wait_for(lambda: self.get(host, path)[1] == version, 120, f"{app} to answer {version}")
+        if after_switch:
+            after_switch()
+        wait_for(lambda: self.deployment(deployment)["state"] not in ("queued", "running"), 180,
+                 f"deployment {deployment} to end")
+        report = load.stop()
+        test.assertEqual(self.deployment(deployment)["state"], "succeeded", self.deployment(deployment))
+        test.assertEqual(report["failed"], 0, report)
+        test.assertGreater(report["requests"], 20, report)
+        return report
+
+    def deployment(self, deployment_id):
+        import json
+        from harness import UnixHTTPConnection
+        conn = UnixHTTPConnection(self.socket)
+        conn.request("GET", f"/v1/deployments/{deployment_id}")
+        answer = json.loads(conn.getresponse().read())
+        conn.close()
+        return answer["deployment"]
+
+    def loadgen(self, path="/", host="localhost", seconds=120, connections=4):
+        return LoadGen(self, seconds, connections, path=path, host=host)
+
+    def cleanup(self):
+        self.daemon.stop()
+        self.nginx.stop()
+        for app in self.apps:
+            ids = run(["docker", "ps", "-aq", "--filter", f"label=cutover.app={app}"], check=False).stdout.split()
+            if ids:
+                run(["docker", "rm", "-f", *ids], check=False)
+            images = run(["docker", "images", "-q", f"cutover/{app}"], check=False).stdout.split()
+            if images:
+                run(["docker", "rmi", "-f", *set(images)], check=False)
+        for accessory in self.accessories:
+            ids = run(["docker", "ps", "-aq", "--filter", f"label=cutover.accessory={accessory}"],
+                      check=False).stdout.split()
+            if ids:
+                run(["docker", "rm", "-f", *ids], check=False)
+        if os.environ.get("CUTOVER_KEEP_TEST_DIRS") != "1":
+            shutil.rmtree(self.root, ignore_errors=True)
