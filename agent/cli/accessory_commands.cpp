@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/columns.hpp"
 #include "cli/commands.hpp"
 #include "config/patterns.hpp"
 
@@ -37,22 +38,6 @@ std::string container_text(const json& accessory) {
   const std::string id = text_at(accessory, "container_id");
   if (id.empty()) return "-";
   return fmt::format("{} ({})", text_at(accessory, "container"), id.substr(0, 12));
-}
-
-// Columns as wide as their widest cell, two spaces apart.
-std::string columns(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (widths.size() <= i) widths.push_back(0);
-      widths[i] = std::max(widths[i], row[i].size());
-    }
-  std::string out;
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i)
-      out += i + 1 == row.size() ? row[i] + "\n" : fmt::format("{:<{}}  ", row[i], widths[i]);
-  }
-  return out;
 }
 
 // Why an accessory is not as cutover.yml says, and what to do; "" when it is.
@@ -93,7 +78,7 @@ std::string accessories_table(const json& accessories) {
         {text_at(a, "name"), text_at(a, "state"), image.empty() ? "-" : image, ports_text(a), container_text(a)});
     if (auto note = note_for(a); !note.empty()) notes += note + "\n";
   }
-  return columns(rows) + notes;
+  return aligned_columns(rows) + notes;
 }
 
 int cmd_accessory_ls(ApiClient& api, const CliOptions& options) {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/columns.hpp"
 #include "cli/commands.hpp"
 #include "cli/env_format.hpp"
 #include "config/patterns.hpp"
@@ -34,24 +35,6 @@ const json& array_at(const json& object, const char* key) {
 }
 
 const date::time_zone* zone_of(const json& environment) { return find_zone(text_or(environment, "timezone", "UTC")); }
-
-// Columns as wide as their widest cell, two spaces apart.
-std::string table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (widths.size() <= i) widths.push_back(0);
-      widths[i] = std::max(widths[i], row[i].size());
-    }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i)
-      line += i + 1 == row.size() ? row[i] : fmt::format("{:<{}}  ", row[i], widths[i]);
-    out += line + "\n";
-  }
-  return out;
-}
 
 std::string first_transition(const json& environment, const date::time_zone* zone) {
   const auto& next = array_at(environment, "next");
@@ -155,7 +138,7 @@ std::string environments_table(const json& environments) {
     auto error = text_or(e, "last_error", "");
     if (!error.empty()) notes += fmt::format("{}: last change failed: {}\n", text_or(e, "name", "?"), error);
   }
-  return table(rows) + notes;
+  return aligned_columns(rows) + notes;
 }
 
 std::string environment_details(const json& e) {

@@ -1,6 +1,7 @@
 // accessories: — long-lived services started once and never blue/greened.
 #include <fmt/format.h>
 
+#include "config/app_parts.hpp"
 #include "config/env_map.hpp"
 #include "config/patterns.hpp"
 #include "config/read_fields.hpp"
@@ -24,6 +25,17 @@ Status read_port_spans(const ConfigNode& value, AccessoryConfig& accessory) {
 }
 
 const auto kAccessoryFields = std::to_array<FieldRule<AccessoryConfig>>({
+    {"repo",
+     [](const ConfigNode& v, AccessoryConfig& a) {
+       return store(a.repo, v.text_where(is_repo_location,
+                                         "a git URL (https://, ssh://, git@host:path, file://) or a local path"));
+     }},
+    {"branch",
+     [](const ConfigNode& v, AccessoryConfig& a) {
+       return store(a.branch, v.text_where(is_branch_name, "a branch name such as main"));
+     }},
+    {"auth", [](const ConfigNode& v, AccessoryConfig& a) { return read_auth_fields(v, a.auth); }},
+    {"build", [](const ConfigNode& v, AccessoryConfig& a) { return read_build_fields(v, a.build); }},
     {"image",
      [](const ConfigNode& v, AccessoryConfig& a) {
        return store(a.image,
@@ -47,9 +59,14 @@ Result<AccessoryConfig> read_accessory(const MappingEntry& entry) {
   AccessoryConfig accessory;
   accessory.name = entry.key;
   TRY(read_fields(entry.value, kAccessoryFields, accessory));
-  if (accessory.image.empty()) {
+  if (!accessory.image.empty() && !accessory.repo.empty()) {
+    return entry.key_node.reject("both image and repo are set",
+                                 "image: a local image, or repo (with branch and build) to build one, not both");
+  }
+  if (accessory.image.empty() && accessory.repo.empty()) {
     return entry.key_node.reject("no image is set",
-                                 "image: a local image reference such as redis:7");
+                                 "image: a local image reference such as redis:7, or repo: a repository to build "
+                                 "it from like an app");
   }
   return accessory;
 }

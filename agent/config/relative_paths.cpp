@@ -33,6 +33,11 @@ void resolve_relative_paths(Config& config, const std::filesystem::path& base) {
     resolve(app.auth.known_hosts, base);
     if (!is_remote_repo(app.repo)) resolve(app.repo, base);
   }
+  for (auto& [name, accessory] : config.accessories) {
+    resolve(accessory.auth.ssh_key, base);
+    resolve(accessory.auth.known_hosts, base);
+    if (!is_remote_repo(accessory.repo)) resolve(accessory.repo, base);
+  }
 }
 
 }  // namespace cutover::config

@@ -135,7 +135,11 @@ struct PortSpan {
 
 struct AccessoryConfig {
   std::string name;
-  std::string image;
+  std::string image;            // a local image; or, with repo, the image built from it (accessories/repo_images)
+  std::string repo;             // built from a repository like an app instead of image
+  std::string branch = "main";
+  AuthSpec auth;
+  BuildSpec build;
   int port = 0;                 // one TCP port, on 127.0.0.1
   std::vector<PortSpan> ports;  // more ports and ranges, TCP or UDP, on 127.0.0.1
   std::vector<std::string> volumes;

@@ -55,10 +55,14 @@ Status remove_app_site(Engine& engine, const std::string& app) {
 
 Status keep_routed(Engine& engine, const AppConfig& app, const Release& live) {
   auto serving = engine.locks->hold(app.name);
+  // Read again under the lock: a scale or a deployment that held it may have
+  // changed the release's ports, or made another release live, meanwhile.
+  auto fresh = TRY(engine.store.release(app.name, live.number));
+  if (!fresh || fresh->state != ReleaseState::live) return {};
   auto current = TRY(engine.nginx.read_site(app.name));
   if (app.routes.empty()) return current.empty() ? Status{} : remove_app_site(engine, app.name);
-  if (current == TRY(render_release_site(engine, app, live))) return {};
-  TRY(route_to_release(engine, app, live));
+  if (current == TRY(render_release_site(engine, app, *fresh))) return {};
+  TRY(route_to_release(engine, app, *fresh));
   return {};
 }
 

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "accessories/manager.hpp"
+#include "accessories/repo_images.hpp"
 #include "config/holder.hpp"
 #include "deploy/poller.hpp"
 #include "deploy/queue.hpp"
@@ -45,7 +46,9 @@ sigset_t handled_signals() {
 
 // Logged, not returned: an accessory that cannot start must not hold back
 // the apps, nor make a valid config look refused.
-void ensure_accessories(AccessoryManager& accessories) {
+// The accessories built from a repository are built first (once per commit).
+void ensure_accessories(AccessoryImages& images, AccessoryManager& accessories) {
+  for (const auto& error : images.refresh()) spdlog::error("{}", error.message);
   for (const auto& error : accessories.ensure_all()) spdlog::error("{}", error.message);
 }
 
@@ -59,36 +62,53 @@ void check_accessory_ports(const Config& config, AccessoryManager& accessories) 
     spdlog::error("{}", taken.error().message);
 }
 
-// Everything that follows cutover.yml hears of a new one: nginx's servers now
-// (an error is the caller's to report), the accessories (their errors are
-// logged), the live apps' routes and the environments on threads of their own.
-Status reload_config(ConfigHolder& config, Engine& engine, RouteFollower& routes, envs::Reconciler& environments,
-                     AccessoryManager& accessories) {
+// What follows cutover.yml and hears of a new one.
+struct ConfigFollowers {
+  Engine& engine;
+  RouteFollower& routes;
+  envs::Reconciler& environments;
+  AccessoryImages& accessory_images;
+  AccessoryManager& accessories;
+};
+
+// nginx's servers now (an error is the caller's to report), the accessories
+// (their errors are logged), the live apps' routes and the environments on
+// threads of their own.
+Status reload_config(ConfigHolder& config, ConfigFollowers& followers) {
   if (auto loaded = config.reload(); !loaded)
     return fail("refused, keeping the running config: " + loaded.error().message);
-  ensure_accessories(accessories);
-  auto servers = prepare_servers(engine);
-  routes.config_changed();
-  environments.config_changed();
+  ensure_accessories(followers.accessory_images, followers.accessories);
+  auto servers = prepare_servers(followers.engine);
+  followers.routes.config_changed();
+  followers.environments.config_changed();
   if (!servers) return fail("done, but nginx refused the new servers file: " + servers.error().message);
   return {};
 }
 
 // Blocks until SIGTERM/SIGINT; SIGHUP reloads the config on the way.
-void wait_for_stop(ConfigHolder& config, Engine& engine, RouteFollower& routes, envs::Reconciler& environments,
-                   AccessoryManager& accessories) {
+void wait_for_stop(ConfigHolder& config, ConfigFollowers& followers) {
   sigset_t set = handled_signals();
   for (;;) {
     int signal = 0;
     if (sigwait(&set, &signal) != 0) continue;
     if (signal != SIGHUP) return;
     sd_notify(0, "RELOADING=1");
-    if (auto reloaded = reload_config(config, engine, routes, environments, accessories); !reloaded)
+    if (auto reloaded = reload_config(config, followers); !reloaded)
       spdlog::error("config reload {}", reloaded.error().message);
     else
       spdlog::info("config reloaded from {}", config.get()->source_path);
     sd_notify(0, "READY=1");
   }
+}
+
+// An accessory's repository opened like an app's (its own mirror directory).
+AppConfig as_git_source(const AccessoryConfig& accessory) {
+  AppConfig source;
+  source.name = accessory.name;
+  source.repo = accessory.repo;
+  source.branch = accessory.branch;
+  source.auth = accessory.auth;
+  return source;
 }
 
 }  // namespace
@@ -123,7 +143,11 @@ int run_daemon(const std::string& config_path) {
     spdlog::critical("{}", docker.error().message);
     return 1;
   }
-  AccessoryManager accessories(**docker, [&] { return config.get(); });
+  MirrorCache accessory_mirrors(cfg->daemon.state_dir + "/git/accessories");
+  AccessoryImages accessory_images(
+      **docker, [&](const AccessoryConfig& accessory) { return accessory_mirrors.get(as_git_source(accessory)); },
+      [&] { return config.get(); });
+  AccessoryManager accessories(**docker, [&] { return accessory_images.config(); });
   // Before they are started: a port another process holds is named now.
   check_accessory_ports(*cfg, accessories);
   NginxController nginx(cfg->nginx, sections_dir(*cfg));
@@ -164,15 +188,16 @@ int run_daemon(const std::string& config_path) {
   if (auto servers = prepare_servers(engine); !servers) spdlog::error("nginx: {}", servers.error().message);
   // Before recovery starts any app container: apps join the shared network
   // and may need their accessories as soon as they run.
-  ensure_accessories(accessories);
+  ensure_accessories(accessory_images, accessories);
   auto pending = recover(engine);
   RouteFollower routes(engine);
+  ConfigFollowers followers{engine, routes, environments, accessory_images, accessories};
 
   DeployQueue queue(engine);
   for (const auto& d : pending) queue.resume(d);
   std::atomic<bool> stopping{false};
   ApiContext api{[&] { return config.get(); },
-                 [&] { return reload_config(config, engine, routes, environments, accessories); },
+                 [&] { return reload_config(config, followers); },
                  **store,
                  queue,
                  events,
@@ -198,7 +223,7 @@ int run_daemon(const std::string& config_path) {
   environments.start();
   sd_notify(0, "READY=1");
 
-  wait_for_stop(config, engine, routes, environments, accessories);
+  wait_for_stop(config, followers);
   spdlog::info("stopping: waiting for running deployments to finish");
   sd_notify(0, "STOPPING=1");
   stopping = true;

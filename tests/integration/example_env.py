@@ -3,12 +3,12 @@ with the daemon, nginx and ports sections swapped for the test's own, its
 apps deployed from a local git repository holding a copy of examples/, and
 its listen address moved to a free port."""
 import os
-import random
 import re
 import shutil
 import tempfile
 
-from harness import BASE_IMAGE, SOURCE, AppRepo, Daemon, LoadGen, Nginx, ensure_base_image, free_port, run
+from harness import (BASE_IMAGE, SOURCE, AppRepo, Daemon, LoadGen, Nginx, config_head, ensure_base_image, free_port,
+                     remove_app, remove_containers, run)
 
 EXAMPLE_BASE_IMAGE = "cutover-example-base:latest"
 EXAMPLE_LISTEN = "127.0.0.1:8080"
@@ -45,6 +45,7 @@ class ExampleEnv:
         self.repo.git("commit", "-q", "-m", "the examples as they are in the working tree")
         self.templates = os.path.join(SOURCE, "templates")
         self.socket = os.path.join(self.root, "cutover.sock")
+        self.hook_port = free_port()
         with open(os.path.join(SOURCE, "examples", name, "cutover.yml")) as f:
             example = f.read()
         self.apps = section_names(example, "apps")
@@ -61,27 +62,14 @@ class ExampleEnv:
         self.daemon = Daemon(self)
 
     def _test_config(self, example):
-        # Everything from the first of apps/accessories/environments on is
-        # the example's own; what comes before is where it runs.
-        start = min(i for i in (example.find("\napps:"), example.find("\naccessories:"),
-                                example.find("\nenvironments:")) if i >= 0)
+        # Everything from the first of defaults/apps/accessories/environments
+        # on is the example's own; what comes before is where it runs.
+        start = min(i for i in (example.find(f"\n{section}:") for section in
+                                ("defaults", "apps", "accessories", "environments")) if i >= 0)
         body = example[start:]
         body = body.replace("repo: ../..", f"repo: {self.repo.path}")
         body = body.replace(EXAMPLE_LISTEN, f"127.0.0.1:{self.listen_port}")
-        base = random.randrange(21000, 29000, 100)
-        return f"""\
-daemon:
-  state_dir: {self.root}/state
-  socket: {self.socket}
-  listen: 127.0.0.1:{free_port()}
-  log_level: debug
-nginx:
-  main_config: {self.nginx.main_config}
-  sites_dir: {self.nginx.prefix}/sites
-  pid_file: {self.nginx.pid_file}
-  templates_dir: {self.templates}
-ports: {base}-{base + 99}
-{body}"""
+        return config_head(self) + body.lstrip("\n")
 
     def commit_change(self, path, old, new):
         """Edits a file of the example in the repository and commits it."""
@@ -154,16 +142,8 @@ ports: {base}-{base + 99}
         self.daemon.stop()
         self.nginx.stop()
         for app in self.apps:
-            ids = run(["docker", "ps", "-aq", "--filter", f"label=cutover.app={app}"], check=False).stdout.split()
-            if ids:
-                run(["docker", "rm", "-f", *ids], check=False)
-            images = run(["docker", "images", "-q", f"cutover/{app}"], check=False).stdout.split()
-            if images:
-                run(["docker", "rmi", "-f", *set(images)], check=False)
+            remove_app(app)
         for accessory in self.accessories:
-            ids = run(["docker", "ps", "-aq", "--filter", f"label=cutover.accessory={accessory}"],
-                      check=False).stdout.split()
-            if ids:
-                run(["docker", "rm", "-f", *ids], check=False)
+            remove_containers(f"cutover.accessory={accessory}")
         if os.environ.get("CUTOVER_KEEP_TEST_DIRS") != "1":
             shutil.rmtree(self.root, ignore_errors=True)

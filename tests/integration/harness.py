@@ -69,6 +69,41 @@ def run(argv, check=True, env=None, timeout=300, cwd=None):
     return proc
 
 
+def config_head(env, log_format="text"):
+    """The daemon, nginx and ports sections of a test's cutover.yml: its own
+    state, socket, listener, private nginx and a port range of its own."""
+    base = random.randrange(21000, 29000, 100)
+    return f"""\
+daemon:
+  state_dir: {env.root}/state
+  socket: {env.socket}
+  listen: 127.0.0.1:{env.hook_port}
+  log_level: debug
+  log_format: {log_format}
+nginx:
+  main_config: {env.nginx.main_config}
+  sites_dir: {env.nginx.prefix}/sites
+  pid_file: {env.nginx.pid_file}
+  templates_dir: {env.templates}
+ports: {base}-{base + 99}
+"""
+
+
+def remove_containers(label):
+    """Removes every container carrying the label (key=value), running or not."""
+    ids = run(["docker", "ps", "-aq", "--filter", f"label={label}"], check=False).stdout.split()
+    if ids:
+        run(["docker", "rm", "-f", *ids], check=False)
+
+
+def remove_app(app):
+    """The containers and images a test's app left."""
+    remove_containers(f"cutover.app={app}")
+    images = run(["docker", "images", "-q", f"cutover/{app}"], check=False).stdout.split()
+    if images:
+        run(["docker", "rmi", "-f", *set(images)], check=False)
+
+
 def ensure_base_image():
     if run(["docker", "image", "inspect", BASE_IMAGE], check=False).returncode == 0:
         return
@@ -179,23 +214,10 @@ class Env:
         shutil.copytree(os.path.join(SOURCE, "templates"), self.templates)
         self.socket = os.path.join(self.root, "cutover.sock")
         self.hook_port = free_port()
-        base = random.randrange(21000, 29000, 100)
         health = health or "{path: /up, interval: 200ms, timeout: 1s, deploy_timeout: 20s}"
         self.config_path = os.path.join(self.root, "cutover.yml")
         with open(self.config_path, "w") as f:
-            f.write(f"""\
-daemon:
-  state_dir: {self.root}/state
-  socket: {self.socket}
-  listen: 127.0.0.1:{self.hook_port}
-  log_level: debug
-  log_format: {log_format}
-nginx:
-  main_config: {self.nginx.main_config}
-  sites_dir: {self.nginx.prefix}/sites
-  pid_file: {self.nginx.pid_file}
-  templates_dir: {self.templates}
-ports: {base}-{base + 99}
+            f.write(config_head(self, log_format) + f"""\
 apps:
   {self.app}:
     repo: {self.repo.path}
@@ -264,12 +286,7 @@ apps:
     def cleanup(self):
         self.daemon.stop()
         self.nginx.stop()
-        ids = run(["docker", "ps", "-aq", "--filter", f"label=cutover.app={self.app}"], check=False).stdout.split()
-        if ids:
-            run(["docker", "rm", "-f", *ids], check=False)
-        images = run(["docker", "images", "-q", f"cutover/{self.app}"], check=False).stdout.split()
-        if images:
-            run(["docker", "rmi", "-f", *set(images)], check=False)
+        remove_app(self.app)
         if os.environ.get("CUTOVER_KEEP_TEST_DIRS") != "1":
             shutil.rmtree(self.root, ignore_errors=True)
 

@@ -29,6 +29,9 @@ class ApiWorker(unittest.TestCase):
         accessories = {a["name"]: a for a in env.cli_json("accessory", "ls")["accessories"]}
         self.assertEqual(set(accessories), {"db", "cache", "broker"})
         self.assertTrue(all(a["state"] == "running" for a in accessories.values()), accessories)
+        # The broker was built from the repository's branch tip.
+        tip = env.repo.git("rev-parse", "HEAD")[:12]
+        self.assertTrue(accessories["broker"]["image"].startswith(f"cutover/accessory-broker:{tip}-"), accessories)
         db_container = run(["docker", "ps", "-q", "--filter", "label=cutover.accessory=db"]).stdout.split()
 
         env.cli("deploy", "shop")
@@ -64,6 +67,13 @@ class ApiWorker(unittest.TestCase):
         self.assertIn("verify", result.stdout + result.stderr)
         wait_for(lambda: env.get(HOST) == (200, "api v2"), 60, "v2 serving again after the rollback")
         self.assertEqual(len(env.containers("shop")), 4)
+
+        # A new commit of the broker: built and put in place at the next reload.
+        env.commit_change("broker/Dockerfile", 'APP_VERSION="broker"', 'APP_VERSION="broker v2"')
+        env.cli("config", "reload")
+        answer = lambda: run(["docker", "exec", "shop-2-0", "wget", "-qO-", "http://broker:5672/"],
+                             check=False).stdout.strip()
+        wait_for(lambda: answer() == "broker v2", 120, "the rebuilt broker")
 
 
 if __name__ == "__main__":

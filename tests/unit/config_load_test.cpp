@@ -515,6 +515,32 @@ TEST(LoadConfig, AppsShareAHostByPath) {
   EXPECT_EQ(config->apps.at("api").routes.at(1).host, "admin.example.com");
 }
 
+TEST(LoadConfig, AnAccessoryIsAnImageOrBuiltFromARepository) {
+  auto config = load_config_text(R"(accessories:
+  cache: {image: "redis:7", port: 6379}
+  queue:
+    repo: ../queue
+    branch: stable
+    build: {context: broker, args: {VERSION: "2"}}
+    port: 5672
+)",
+                                 "/etc/cutover/cutover.yml");
+  ASSERT_TRUE(config) << config.error().message;
+  const auto& queue = config->accessories.at("queue");
+  EXPECT_EQ(queue.image, "");
+  EXPECT_EQ(queue.repo, "/etc/queue");  // relative to the file, like an app's
+  EXPECT_EQ(queue.branch, "stable");
+  EXPECT_EQ(queue.build.context, "broker");
+  EXPECT_EQ(queue.build.args.at("VERSION"), "2");
+  EXPECT_EQ(config->accessories.at("cache").repo, "");
+}
+
+TEST(LoadConfigErrors, AnAccessoryNeedsAnImageOrARepositoryNotBoth) {
+  EXPECT_TRUE(StartsWith(error_of("accessories:\n  q: {image: \"redis:7\", repo: x}\n"),
+                         "test.yml:2:3: accessories.q: both image and repo are set;"));
+  EXPECT_TRUE(StartsWith(error_of("accessories:\n  q: {port: 1}\n"), "test.yml:2:3: accessories.q: no image is set;"));
+}
+
 TEST(LoadConfigErrors, RequiredKeysAfterMerging) {
   EXPECT_EQ(error_of("apps:\n  web:\n    branch: main\n"),
             "test.yml:2:3: apps.web: no repo is set; expected repo: a git URL or a local path, "

@@ -61,6 +61,14 @@ class RolesTest : public fakes::DeployTestBase {
     app().roles["worker"] = worker;
     engine_->role_settle = Millis{30};
   }
+  // The test's engine with another docker (Engine holds references: built anew).
+  Engine engine_with(Docker& docker) {
+    return Engine{.config = engine_->config, .store = engine_->store, .docker = docker, .nginx = engine_->nginx,
+                  .events = engine_->events, .open_mirror = engine_->open_mirror, .port_is_free = engine_->port_is_free,
+                  .count_connections = engine_->count_connections, .drain_poll = engine_->drain_poll,
+                  .confirm_timeout = engine_->confirm_timeout, .watch = engine_->watch, .asleep = engine_->asleep,
+                  .replicas = engine_->replicas, .locks = engine_->locks, .role_settle = engine_->role_settle};
+  }
   Deployment deploy_with(Engine& engine) {
     auto d = queued(DeploymentKind::deploy, "");
     Deployer(engine).run(d);
@@ -135,11 +143,7 @@ TEST_F(RolesTest, ARoleThatExitsRoutesBackToThePreviousRelease) {
   mirror_.branches["main"] = kShaB;
   CrashingRoles crashing(docker_);
   crashing.crashing = "web-2-worker-";
-  Engine engine{.config = engine_->config, .store = engine_->store, .docker = crashing, .nginx = engine_->nginx,
-                .events = engine_->events, .open_mirror = engine_->open_mirror, .port_is_free = engine_->port_is_free,
-                .count_connections = engine_->count_connections, .drain_poll = engine_->drain_poll,
-                .confirm_timeout = engine_->confirm_timeout, .watch = engine_->watch, .asleep = engine_->asleep,
-                .replicas = engine_->replicas, .locks = engine_->locks, .role_settle = engine_->role_settle};
+  Engine engine = engine_with(crashing);
   auto d = deploy_with(engine);
   EXPECT_EQ(d.state, DeploymentState::failed) << describe_events(d.id);
   EXPECT_NE(d.error.find("role container web-2-worker-"), std::string::npos) << d.error;
@@ -161,11 +165,7 @@ TEST_F(RolesTest, ARoleThatExitsRoutesBackToThePreviousRelease) {
 TEST_F(RolesTest, AFirstReleaseWhoseRoleExitsLeavesNothingRouted) {
   CrashingRoles crashing(docker_);
   crashing.crashing = "web-1-worker-1";
-  Engine engine{.config = engine_->config, .store = engine_->store, .docker = crashing, .nginx = engine_->nginx,
-                .events = engine_->events, .open_mirror = engine_->open_mirror, .port_is_free = engine_->port_is_free,
-                .count_connections = engine_->count_connections, .drain_poll = engine_->drain_poll,
-                .confirm_timeout = engine_->confirm_timeout, .watch = engine_->watch, .asleep = engine_->asleep,
-                .replicas = engine_->replicas, .locks = engine_->locks, .role_settle = engine_->role_settle};
+  Engine engine = engine_with(crashing);
   auto d = deploy_with(engine);
   EXPECT_EQ(d.state, DeploymentState::failed);
   EXPECT_EQ(nginx_.release_of("web"), "");
