@@ -198,6 +198,11 @@ Status AccessoryManager::start(const AccessoryConfig& accessory, const Container
 }
 
 Status AccessoryManager::require_image(const AccessoryConfig& accessory) {
+  // Built from a repository (accessories/repo_images) and never built yet.
+  if (accessory.image.empty() && !accessory.repo.empty())
+    return fail(fmt::format("accessory {}: no image is built from {} {} yet (the build error is logged above); fix "
+                            "the repository or its build settings, then `cutover config reload`",
+                            accessory.name, accessory.repo, accessory.branch));
   auto here = docker_.image_exists(accessory.image);
   if (!here) return failed(accessory, "looking for its image", here.error(), "check that dockerd answers");
   if (*here) return {};

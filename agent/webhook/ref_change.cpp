@@ -49,7 +49,8 @@ Result<RefChange> updated_ref(std::string ref, std::string_view after) {
   return RefChange{std::move(ref), std::move(branch), lower_case(after), false};
 }
 
-RefChange deleted_ref(std::string ref) {
+Result<RefChange> deleted_ref(std::string ref) {
+  TRY(check_ref(ref));
   auto branch = branch_of(ref);
   return RefChange{std::move(ref), std::move(branch), "", true};
 }

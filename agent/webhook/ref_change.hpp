@@ -21,6 +21,8 @@ struct RefChange {
 // how every host reports a deleted ref.
 Result<RefChange> updated_ref(std::string ref, std::string_view after);
 
-RefChange deleted_ref(std::string ref);
+// A deleted ref must be a full ref name too (found by webhook_fuzz: a
+// deletion of "rafs/heads/x" was taken as is).
+Result<RefChange> deleted_ref(std::string ref);
 
 }  // namespace cutover

@@ -3,6 +3,8 @@
 // the last one.
 #include "accessories/repo_images.hpp"
 
+#include "accessories/manager.hpp"
+
 #include <gtest/gtest.h>
 
 #include "deploy_fakes.hpp"
@@ -98,6 +100,24 @@ TEST_F(RepoImagesTest, AFailedBuildKeepsTheLastImageAndSaysWhich) {
       << errors[0].message;
   EXPECT_NE(errors[0].message.find("COPY failed"), std::string::npos) << errors[0].message;
   EXPECT_EQ(built.config()->accessories.at("queue").image, good);
+}
+
+TEST_F(RepoImagesTest, AnAccessoryNeverBuiltIsNotStartedAndSaysWhy) {
+  docker_.fail_build = "COPY failed: no such file";
+  docker_.images.insert("redis:7");
+  auto built = images();
+  ASSERT_EQ(built.refresh().size(), 1u);
+  AccessoryManager manager(docker_, [&] { return built.config(); });
+  auto errors = manager.ensure_all();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("accessory queue: no image is built from https://git.example.com/acme/queue.git "
+                                   "main yet"),
+            std::string::npos)
+      << errors[0].message;
+  // The other accessory is not held back; the unbuilt one gets no container.
+  std::map<std::string, std::string> states;
+  for (const auto& [id, c] : docker_.containers) states[c.info.name] = c.info.state;
+  EXPECT_EQ(states, (std::map<std::string, std::string>{{"cutover-acc-cache", "running"}}));
 }
 
 TEST_F(RepoImagesTest, AConfigWithoutRepoAccessoriesIsPassedAsItIs) {

@@ -302,6 +302,19 @@ TEST(ParsePush, ReadsABitbucketServerBranchDeletion) {
   EXPECT_EQ(event.repo_url_hint, "https://server.bitbucket.local/scm/~gopher/webhook-test.git");
 }
 
+TEST(ParsePush, RefusesADeletionOfARefThatIsNotAFullName) {
+  // Found by webhook_fuzz: a deletion took "rafs/heads/feature/wip" as it was.
+  auto json = nlohmann::json::parse(fixture("bitbucket-server-repo-refs-changed.json"));
+  json["changes"][0]["ref"]["id"] = "rafs/heads/feature/wip";
+  const auto message = parse_error(Provider::bitbucket_server, kBitbucketServerPush, json.dump());
+  EXPECT_NE(message.find("ref \"rafs/heads/feature/wip\", which is not a full ref name"), std::string::npos)
+      << message;
+  auto github = nlohmann::json::parse(fixture("github-push.json"));
+  github["ref"] = "heads/master";
+  github["deleted"] = true;
+  EXPECT_NE(parse_error(Provider::github, kGithubPush, github.dump()).find("not a full ref name"), std::string::npos);
+}
+
 TEST(ParsePush, ReadsABitbucketServerBranchUpdate) {
   auto json = nlohmann::json::parse(fixture("bitbucket-server-repo-refs-changed.json"));
   json["changes"][0]["type"] = "UPDATE";
