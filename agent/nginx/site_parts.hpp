@@ -19,7 +19,6 @@ inline constexpr std::string_view kServerSectionMarker = "# cutover-server: ";
 struct SiteSection {
   std::string key;   // server_key() of the server that includes it
   std::string text;  // starts with the marker line
-  bool operator==(const SiteSection&) const = default;
 };
 
 struct SiteParts {

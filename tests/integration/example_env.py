@@ -2,13 +2,16 @@
 with the daemon, nginx and ports sections swapped for the test's own, its
 apps deployed from a local git repository holding a copy of examples/, and
 its listen address moved to a free port."""
+import json
 import os
 import re
 import shutil
 import tempfile
+import urllib.error
+import urllib.request
 
-from harness import (BASE_IMAGE, SOURCE, AppRepo, Daemon, LoadGen, Nginx, config_head, ensure_base_image, free_port,
-                     remove_app, remove_containers, run)
+from harness import (BASE_IMAGE, CUTOVER, SOURCE, AppRepo, Daemon, LoadGen, Nginx, UnixHTTPConnection, config_head,
+                     ensure_base_image, free_port, remove_app, remove_containers, run, wait_for)
 
 EXAMPLE_BASE_IMAGE = "cutover-example-base:latest"
 EXAMPLE_LISTEN = "127.0.0.1:8080"
@@ -83,17 +86,13 @@ class ExampleEnv:
         self.repo.git("commit", "-q", "-am", f"{path}: {new}")
 
     def cli(self, *args, check=True, timeout=300):
-        from harness import CUTOVER
         return run([CUTOVER, "--socket", self.socket, *args], check=check, timeout=timeout)
 
     def cli_json(self, *args):
-        import json
         return json.loads(self.cli("--json", *args).stdout)
 
     def get(self, host, path="/", timeout=5):
         """(status, body) of a GET through nginx; an HTTP error status is an answer too."""
-        import urllib.error
-        import urllib.request
         request = urllib.request.Request(f"http://127.0.0.1:{self.listen_port}{path}", headers={"Host": host})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as r:
@@ -110,7 +109,6 @@ class ExampleEnv:
         """Commits old → new in the app's Dockerfile and deploys it under load
         through nginx; asserts the deployment succeeded and no request failed.
         after_switch() runs once the new version answers, before the drain ends."""
-        from harness import wait_for
         self.commit_change(dockerfile, old, new)
         load = self.loadgen(path, host)
         deployment = self.cli_json("deploy", app, "--detach")["deployment"]["id"]
@@ -127,8 +125,6 @@ class ExampleEnv:
         return report
 
     def deployment(self, deployment_id):
-        import json
-        from harness import UnixHTTPConnection
         conn = UnixHTTPConnection(self.socket)
         conn.request("GET", f"/v1/deployments/{deployment_id}")
         answer = json.loads(conn.getresponse().read())

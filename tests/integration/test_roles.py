@@ -1,6 +1,7 @@
 """Roles: a worker from the same image as the routed app, replaced after the
 routed role is live; the old worker finishes its job in flight within
 stop_timeout, and the web traffic loses nothing meanwhile."""
+import re
 import unittest
 
 from harness import IntegrationTest, run, wait_for
@@ -39,9 +40,9 @@ class Roles(IntegrationTest):
 
         # Stopped with SIGTERM in the middle of a job: it finished that job, then exited 0.
         old = logs(old_worker)
-        self.assertRegex(old, r"got a stop signal during job (\d+), finishing it")
-        job = int(__import__("re").search(r"during job (\d+)", old).group(1))
-        self.assertIn(f"job {job} done", old)
+        stopped = re.search(r"got a stop signal during job (\d+), finishing it", old)
+        self.assertIsNotNone(stopped, old)
+        self.assertIn(f"job {stopped.group(1)} done", old)
         self.assertIn("worker stopped", old)
         self.assertEqual(exit_code(old_worker), ["0", "exited"])
         # The new worker took over before the old one was asked to stop.
