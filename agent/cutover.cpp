@@ -1,9 +1,8 @@
 // cutover: the command-line client of cutoverd. Commands live in cli/commands.cpp,
-// cli/env_commands.cpp and cli/accessory_commands.cpp.
+// cli/env_commands.cpp, cli/accessory_commands.cpp and cli/complete_command.cpp.
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
-#include <cstdlib>
+#include <string_view>
 
 #include "cli/commands.hpp"
 
@@ -14,7 +13,7 @@ using namespace cutover;
 struct Args {
   std::string socket;
   CliOptions options;
-  std::string app, ref, to, deployment, file, env, for_text, until, accessory;
+  std::string app, ref, to, deployment, file, env, for_text, until, accessory, kind;
   int tail = 100;
   bool detach = false, follow = false;
 };
@@ -27,6 +26,18 @@ CLI::App* add_hold_command(CLI::App& env, const char* name, const char* about, A
   hold->add_option("--until", a.until,
                    "hold until HH:MM or \"YYYY-MM-DD HH:MM\" in the environment's time zone, or an RFC 3339 time");
   return hold;
+}
+
+// A command line CLI11 rejects: the text on stderr, and with --json
+// anywhere on it, stdout still gets the error document.
+int usage_error(const CLI::App& cli, const CLI::ParseError& e, int argc, char** argv) {
+  cli.exit(e);
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view(argv[i]) == "--json") {
+      print_json_line({{"error", e.what()}, {"exit_code", kExitUsage}});
+      break;
+    }
+  return kExitUsage;
 }
 
 // Whether --for and --until were given at all (an empty value is an error, not an absence).
@@ -85,15 +96,19 @@ int main(int argc, char** argv) {
   accessory_logs->add_option("NAME", a.accessory)->required();
   accessory_logs->add_option("--tail", a.tail, "only the last N lines; 0 for all (default 100)")
       ->check(CLI::NonNegativeNumber);
+  // For the bash completion script; an empty group hides it from --help.
+  auto* complete = cli.add_subcommand("__complete", "names for bash completion, one per line")->group("");
+  complete->add_option("KIND", a.kind, "apps, envs, accessories or releases")->required();
+  complete->add_option("APP", a.app, "the app whose releases");
 
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
-    cli.exit(e);
-    return kExitUsage;
+    return usage_error(cli, e, argc, argv);
   }
+  a.options.style = Style::for_stdout(a.options.json);
 
   ApiClient api(resolve_socket_path(a.socket));
   if (status->parsed()) return cmd_status(api, a.options, a.app);
@@ -111,5 +126,6 @@ int main(int argc, char** argv) {
   if (accessory_ls->parsed()) return cmd_accessory_ls(api, a.options);
   if (accessory_restart->parsed()) return cmd_accessory_restart(api, a.options, a.accessory);
   if (accessory_logs->parsed()) return cmd_accessory_logs(api, a.options, a.accessory, a.tail);
+  if (complete->parsed()) return cmd_complete(api, a.kind, a.app);
   return kExitUsage;
 }

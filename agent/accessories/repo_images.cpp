@@ -71,7 +71,7 @@ Result<std::string> AccessoryImages::build(const AccessoryConfig& accessory) {
   spdlog::info("accessory {}: building {} from {} {} ({})", accessory.name, tag, accessory.repo, accessory.branch,
                sha->substr(0, 12));
   BuildRequest request{tag, {{"cutover.accessory", accessory.name}, {"cutover.sha", *sha}},
-                       accessory.build.dockerfile, accessory.build.args, accessory.build.target};
+                       accessory.build.dockerfile, accessory.build.args, accessory.build.target, {}};
   auto context = [&](const ChunkSink& sink) {
     return (*mirror)->write_context_tar(*sha, accessory.build.context, sink);
   };

@@ -68,14 +68,14 @@ CliResult<void> check_accessory_name(const std::string& name) {
 
 }  // namespace
 
-std::string accessories_table(const json& accessories) {
+std::string accessories_table(const json& accessories, const Style& style) {
   if (!accessories.is_array() || accessories.empty()) return "no accessories configured\n";
   std::vector<std::vector<std::string>> rows{{"ACCESSORY", "STATE", "IMAGE", "PORTS", "CONTAINER"}};
   std::string notes;
   for (const auto& a : accessories) {
     const std::string image = text_at(a, "image");
-    rows.push_back(
-        {text_at(a, "name"), text_at(a, "state"), image.empty() ? "-" : image, ports_text(a), container_text(a)});
+    rows.push_back({text_at(a, "name"), style.state(text_at(a, "state")), image.empty() ? "-" : image, ports_text(a),
+                    container_text(a)});
     if (auto note = note_for(a); !note.empty()) notes += note + "\n";
   }
   return aligned_columns(rows) + notes;
@@ -83,28 +83,30 @@ std::string accessories_table(const json& accessories) {
 
 int cmd_accessory_ls(ApiClient& api, const CliOptions& options) {
   auto answer = api.call("GET", "/v1/accessories");
-  if (!answer) return report(answer.error());
+  if (!answer) return report(options, answer.error());
   if (options.json) return print_json(*answer), kExitOk;
-  fmt::print("{}", accessories_table((*answer)["accessories"]));
+  fmt::print("{}", accessories_table((*answer)["accessories"], options.style));
   return kExitOk;
 }
 
 int cmd_accessory_restart(ApiClient& api, const CliOptions& options, const std::string& name) {
-  if (auto named = check_accessory_name(name); !named) return report(named.error());
+  if (auto named = check_accessory_name(name); !named) return report(options, named.error());
   auto answer = api.call("POST", fmt::format("/v1/accessories/{}/restart", name));
-  if (!answer) return report(answer.error());
+  if (!answer) return report(options, answer.error());
   if (options.json) return print_json(*answer), kExitOk;
   const auto& accessory = (*answer)["accessory"];
-  fmt::print("accessory {} restarted: {} {}\n", name, text_at(accessory, "state"), container_text(accessory));
+  fmt::print("accessory {} restarted: {} {}\n", name, options.style.state(text_at(accessory, "state")),
+             container_text(accessory));
   return kExitOk;
 }
 
 int cmd_accessory_logs(ApiClient& api, const CliOptions& options, const std::string& name, int tail) {
-  if (auto named = check_accessory_name(name); !named) return report(named.error());
+  if (auto named = check_accessory_name(name); !named) return report(options, named.error());
   if (tail < 0)
-    return report(CliFailure{kExitUsage, fmt::format("accessory logs {}: --tail must be 0 (all) or more", name)});
+    return report(options,
+                  CliFailure{kExitUsage, fmt::format("accessory logs {}: --tail must be 0 (all) or more", name)});
   auto answer = api.call("GET", fmt::format("/v1/accessories/{}/logs?tail={}", name, tail));
-  if (!answer) return report(answer.error());
+  if (!answer) return report(options, answer.error());
   if (options.json) return print_json(*answer), kExitOk;
   fmt::print("{}", text_at(*answer, "logs"));
   return kExitOk;

@@ -35,7 +35,7 @@ CliFailure ApiClient::unreachable(const std::string& cause) const {
 CliResult<nlohmann::json> ApiClient::call(const std::string& method, const std::string& path,
                                           const nlohmann::json& body) {
   auto request = request_for(socket_, method, path);
-  request.timeout = Millis{60000};
+  request.timeout = timeout_;
   if (!body.is_null()) {
     request.body = body.dump();
     request.headers.emplace_back("Content-Type", "application/json");

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/config.hpp"
+
 namespace cutover {
 
 // Exit codes of `cutover` (SPEC section 5).
@@ -21,7 +23,9 @@ using CliResult = std::expected<T, CliFailure>;
 
 class ApiClient {
  public:
-  explicit ApiClient(std::string socket) : socket_(std::move(socket)) {}
+  // timeout bounds each call() (streams run until the daemon ends them).
+  explicit ApiClient(std::string socket, Millis timeout = Millis{60000})
+      : socket_(std::move(socket)), timeout_(timeout) {}
   const std::string& socket() const { return socket_; }
   // Non-2xx answers become failures carrying the daemon's error text.
   CliResult<nlohmann::json> call(const std::string& method, const std::string& path,
@@ -32,6 +36,7 @@ class ApiClient {
  private:
   CliFailure unreachable(const std::string& cause) const;
   std::string socket_;
+  Millis timeout_;
 };
 
 // --socket, else $CUTOVER_SOCKET, else daemon.socket of /etc/cutover/cutover.yml, else the default.

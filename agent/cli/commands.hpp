@@ -2,15 +2,19 @@
 // The `cutover` commands (SPEC section 5). Each returns the process exit code.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/api_client.hpp"
+#include "cli/style.hpp"
 
 namespace cutover {
 
 struct CliOptions {
   bool json = false;
+  // How standard output is written; set from json and the terminal once parsed.
+  Style style{false, false};
 };
 
 int cmd_status(ApiClient& api, const CliOptions& options, const std::string& app);
@@ -36,20 +40,30 @@ int cmd_env_hold(ApiClient& api, const CliOptions& options, const std::string& e
 
 // The env commands' text from the API's JSON, apart from the calls so that
 // tests read it: `env ls`'s table, `env show`, and the line `env wake|sleep` prints.
-std::string environments_table(const nlohmann::json& environments);
+std::string environments_table(const nlohmann::json& environments, const Style& style);
 std::string environment_details(const nlohmann::json& environment);
 std::string hold_summary(const nlohmann::json& environment);
+
+// `cutover __complete apps|envs|accessories|releases [APP]`, for the bash
+// completion script: one name per line; nothing, and 0, when the daemon
+// cannot be asked. releases lists the ones `rollback --to` can go to.
+int cmd_complete(ApiClient& api, const std::string& kind, const std::string& app);
+// The names a completion of kind offers, from the API's answer it asked for.
+std::vector<std::string> completion_names(const std::string& kind, const nlohmann::json& answer);
 
 // `cutover accessory ls|restart NAME|logs NAME [--tail N]` (tail 0: the whole log).
 int cmd_accessory_ls(ApiClient& api, const CliOptions& options);
 int cmd_accessory_restart(ApiClient& api, const CliOptions& options, const std::string& name);
 int cmd_accessory_logs(ApiClient& api, const CliOptions& options, const std::string& name, int tail);
 // `accessory ls`'s table and notes from the API's {"accessories": [...]}.
-std::string accessories_table(const nlohmann::json& accessories);
+std::string accessories_table(const nlohmann::json& accessories, const Style& style);
 
-// Shared by the command files: a failure on stderr, returning its exit code;
-// JSON output as the API answered.
-int report(const CliFailure& failure);
+// Shared by the command files. A failure goes to stderr as text and, with
+// --json, to stdout as {"error": message, "exit_code": N} on one line;
+// returns its exit code.
+int report(const CliOptions& options, const CliFailure& failure);
+// One JSON document, indented; print_json_line: one object per line, for streams.
 void print_json(const nlohmann::json& value);
+void print_json_line(const nlohmann::json& value);
 
 }  // namespace cutover

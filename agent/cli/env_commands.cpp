@@ -126,14 +126,14 @@ CliResult<void> check_env_name(const std::string& env) {
 
 }  // namespace
 
-std::string environments_table(const json& environments) {
+std::string environments_table(const json& environments, const Style& style) {
   if (environments.empty()) return "no environments configured\n";
   std::vector<std::vector<std::string>> rows{{"ENVIRONMENT", "STATE", "REASON", "SINCE", "NEXT"}};
   std::string notes;
   for (const auto& e : environments) {
     const auto* zone = zone_of(e);
-    rows.push_back({text_or(e, "name", "?"), text_or(e, "state", "?"), text_or(e, "reason", "?"), since_text(e, zone),
-                    first_transition(e, zone)});
+    rows.push_back({text_or(e, "name", "?"), style.state(text_or(e, "state", "?")), text_or(e, "reason", "?"),
+                    since_text(e, zone), first_transition(e, zone)});
     if (!zone) notes += unknown_zone_note(e);
     auto error = text_or(e, "last_error", "");
     if (!error.empty()) notes += fmt::format("{}: last change failed: {}\n", text_or(e, "name", "?"), error);
@@ -169,16 +169,16 @@ std::string hold_summary(const json& e) {
 
 int cmd_env_ls(ApiClient& api, const CliOptions& options) {
   auto answer = api.call("GET", "/v1/environments");
-  if (!answer) return report(answer.error());
+  if (!answer) return report(options, answer.error());
   if (options.json) return print_json(*answer), kExitOk;
-  fmt::print("{}", environments_table(array_at(*answer, "environments")));
+  fmt::print("{}", environments_table(array_at(*answer, "environments"), options.style));
   return kExitOk;
 }
 
 int cmd_env_show(ApiClient& api, const CliOptions& options, const std::string& env) {
-  if (auto named = check_env_name(env); !named) return report(named.error());
+  if (auto named = check_env_name(env); !named) return report(options, named.error());
   auto answer = api.call("GET", "/v1/environments/" + env);
-  if (!answer) return report(answer.error());
+  if (!answer) return report(options, answer.error());
   if (options.json) return print_json(*answer), kExitOk;
   fmt::print("{}", environment_details((*answer)["environment"]));
   return kExitOk;
@@ -186,11 +186,11 @@ int cmd_env_show(ApiClient& api, const CliOptions& options, const std::string& e
 
 int cmd_env_hold(ApiClient& api, const CliOptions& options, const std::string& env, bool wake, const HoldArgs& args) {
   const std::string verb = wake ? "wake" : "sleep";
-  if (auto named = check_env_name(env); !named) return report(named.error());
+  if (auto named = check_env_name(env); !named) return report(options, named.error());
   auto body = hold_body(verb, env, args);
-  if (!body) return report(body.error());
+  if (!body) return report(options, body.error());
   auto answer = api.call("POST", fmt::format("/v1/environments/{}/{}", env, verb), *body);
-  if (!answer) return report(answer.error());
+  if (!answer) return report(options, answer.error());
   if (options.json) return print_json(*answer), kExitOk;
   fmt::print("{}", hold_summary((*answer)["environment"]));
   return kExitOk;

@@ -3,6 +3,7 @@
 
 #include "config/app_parts.hpp"
 #include "config/env_map.hpp"
+#include "config/key_paths.hpp"
 #include "config/patterns.hpp"
 #include "config/read_fields.hpp"
 #include "config/sections.hpp"
@@ -81,6 +82,12 @@ Result<std::map<std::string, AccessoryConfig>> read_accessories(const ConfigNode
     accessories.emplace(entry.key, TRY(read_accessory(entry)));
   }
   return accessories;
+}
+
+void list_accessory_keys(const std::string& prefix, KeyPaths& into) {
+  add_keys(kAccessoryFields, prefix, into);
+  list_auth_keys(prefix + ".auth", into);
+  list_build_keys(prefix + ".build", into);
 }
 
 }  // namespace cutover::config

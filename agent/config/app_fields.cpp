@@ -6,6 +6,7 @@
 
 #include "config/app_parts.hpp"
 #include "config/env_map.hpp"
+#include "config/key_paths.hpp"
 #include "config/patterns.hpp"
 #include "config/pipeline_stages.hpp"
 #include "config/read_fields.hpp"
@@ -118,6 +119,19 @@ const auto kAppFields = std::to_array<FieldRule<AppDraft>>({
 
 Status read_app_fields(const ConfigNode& mapping, AppDraft& draft) {
   return read_fields(mapping, kAppFields, draft);
+}
+
+// The keys of kAppFields whose values have keys of their own.
+void list_app_keys(const std::string& prefix, KeyPaths& into) {
+  add_keys(kAppFields, prefix, into);
+  list_auth_keys(prefix + ".auth", into);
+  list_build_keys(prefix + ".build", into);
+  list_route_keys(prefix + ".routes[]", into);
+  list_health_keys(prefix + ".health", into);
+  list_webhook_keys(prefix + ".webhook", into);
+  list_pipeline_keys(prefix + ".pipeline", into);
+  list_notifier_keys(prefix + ".notify[]", into);
+  list_role_keys(prefix + ".roles.*", into);
 }
 
 }  // namespace cutover::config

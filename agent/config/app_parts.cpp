@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "config/env_map.hpp"
+#include "config/key_paths.hpp"
 #include "config/patterns.hpp"
 #include "config/read_fields.hpp"
 #include "core/status_target.hpp"
@@ -170,17 +171,21 @@ Status token_is_set(const ConfigNode& v, const NotifySpec& n) {
 Status read_url_notifier(const ConfigNode& v, NotifySpec& n) { return read_fields(v, kUrlNotifierFields, n); }
 Status read_commit_status(const ConfigNode& v, NotifySpec& n) { return read_fields(v, kCommitStatusFields, n); }
 
+void list_url_notifier(const std::string& prefix, KeyPaths& into) { add_keys(kUrlNotifierFields, prefix, into); }
+void list_commit_status(const std::string& prefix, KeyPaths& into) { add_keys(kCommitStatusFields, prefix, into); }
+
 struct NotifierKind {
   std::string_view name;
   Status (*read)(const ConfigNode& mapping, NotifySpec& into);
   // Whether the keys read are enough to send anything.
   Status (*complete)(const ConfigNode& mapping, const NotifySpec& spec);
+  void (*list)(const std::string& prefix, KeyPaths& into);
 };
 
 const std::array kNotifierKinds{
-    NotifierKind{"slack", read_url_notifier, url_is_set},
-    NotifierKind{"webhook", read_url_notifier, url_is_set},
-    NotifierKind{"commit_status", read_commit_status, token_is_set},
+    NotifierKind{"slack", read_url_notifier, url_is_set, list_url_notifier},
+    NotifierKind{"webhook", read_url_notifier, url_is_set, list_url_notifier},
+    NotifierKind{"commit_status", read_commit_status, token_is_set, list_commit_status},
 };
 
 constexpr std::string_view kNotifierExpected =
@@ -230,6 +235,21 @@ Result<NotifySpec> read_notifier(const ConfigNode& item) {
   TRY(kind->read(entry.value, spec));
   TRY(kind->complete(entry.value, spec));
   return spec;
+}
+
+void list_health_keys(const std::string& prefix, KeyPaths& into) { add_keys(kHealthFields, prefix, into); }
+void list_build_keys(const std::string& prefix, KeyPaths& into) { add_keys(kBuildFields, prefix, into); }
+void list_auth_keys(const std::string& prefix, KeyPaths& into) { add_keys(kAuthFields, prefix, into); }
+void list_webhook_keys(const std::string& prefix, KeyPaths& into) { add_keys(kWebhookFields, prefix, into); }
+void list_role_keys(const std::string& prefix, KeyPaths& into) { add_keys(kRoleFields, prefix, into); }
+void list_route_keys(const std::string& prefix, KeyPaths& into) { add_keys(kRouteFields, prefix, into); }
+
+void list_notifier_keys(const std::string& prefix, KeyPaths& into) {
+  for (const NotifierKind& kind : kNotifierKinds) {
+    const std::string path = fmt::format("{}.{}", prefix, kind.name);
+    into.push_back(path);
+    kind.list(path, into);
+  }
 }
 
 }  // namespace cutover::config

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "config/key_paths.hpp"
 #include "config/patterns.hpp"
 #include "config/read_fields.hpp"
 #include "config/sections.hpp"
@@ -172,6 +173,11 @@ Result<std::map<std::string, EnvironmentConfig>> read_environments(const ConfigN
     environments.emplace(draft.environment.name, std::move(draft.environment));
   }
   return environments;
+}
+
+void list_environment_keys(const std::string& prefix, KeyPaths& into) {
+  add_keys(kEnvironmentFields, prefix, into);
+  add_keys(kScaleFields, prefix + ".scale[]", into);
 }
 
 }  // namespace cutover::config

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 
+#include "config/key_paths.hpp"
 #include "config/patterns.hpp"
 #include "config/read_fields.hpp"
 #include "config/sections.hpp"
@@ -83,6 +84,13 @@ Status read_daemon(const ConfigNode& mapping, DaemonConfig& into) {
 Status read_nginx(const ConfigNode& mapping, NginxConfig& into) {
   return read_fields(mapping, kNginxFields, into);
 }
+
+void list_daemon_keys(const std::string& prefix, KeyPaths& into) {
+  add_keys(kDaemonFields, prefix, into);
+  add_keys(kWebhookRateFields, prefix + ".webhook_rate", into);
+}
+
+void list_nginx_keys(const std::string& prefix, KeyPaths& into) { add_keys(kNginxFields, prefix, into); }
 
 Result<PortRange> read_port_range(const ConfigNode& value) {
   constexpr std::string_view kExpected =

@@ -9,11 +9,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/key_paths.hpp"
 #include "config/port_plan_check.hpp"
 #include "config/read_fields.hpp"
 #include "config/relative_paths.hpp"
 #include "config/sections.hpp"
 #include "config/yaml_document.hpp"
+#include "util/share_dir.hpp"
 
 namespace cutover {
 namespace {
@@ -48,7 +50,7 @@ const auto kSections = std::to_array<config::FieldRule<Sections>>({
 std::vector<std::filesystem::path> pipeline_dirs(const std::filesystem::path& base) {
   std::vector<std::filesystem::path> dirs;
   if (!base.empty()) dirs.push_back(base / "pipelines");
-  dirs.push_back(std::filesystem::path(CUTOVER_SHARE_DIR) / "pipelines");
+  dirs.push_back(share_dir() / "pipelines");
   return dirs;
 }
 
@@ -108,6 +110,18 @@ Result<Config> load_config_file(const std::string& path) {
 
 Result<Config> load_config_text(const std::string& text, const std::string& name) {
   return load(text, name, std::filesystem::path(name).parent_path());
+}
+
+std::vector<std::string> config_key_paths() {
+  config::KeyPaths keys;
+  config::add_keys(kSections, "", keys);
+  config::list_daemon_keys("daemon", keys);
+  config::list_nginx_keys("nginx", keys);
+  config::list_app_keys("defaults", keys);
+  config::list_app_keys("apps.*", keys);
+  config::list_accessory_keys("accessories.*", keys);
+  config::list_environment_keys("environments.*", keys);
+  return keys;
 }
 
 }  // namespace cutover

@@ -7,6 +7,7 @@
 #include <limits>
 #include <sstream>
 
+#include "config/key_paths.hpp"
 #include "config/patterns.hpp"
 #include "config/read_fields.hpp"
 #include "config/yaml_document.hpp"
@@ -55,22 +56,33 @@ const auto kVerifyFields = std::to_array<FieldRule<Stage>>({
 
 const std::array<FieldRule<Stage>, 0> kNoFields{};
 
-Status read_stage_settings(const ConfigNode& settings, Stage& stage) {
-  switch (stage.kind) {
+// Every kind of stage, for list_pipeline_keys (config_key_paths_test holds it to read_stage).
+constexpr std::array kStageKinds{StageKind::build, StageKind::test, StageKind::release, StageKind::deploy,
+                                 StageKind::verify};
+
+// Calls `use` with the key table of the stage's settings, whatever its size.
+template <class Use>
+auto with_settings_rules(StageKind kind, Use use) {
+  switch (kind) {
     case StageKind::test:
     case StageKind::release:
-      TRY(read_fields(settings, kCommandStageFields, stage));
-      if (stage.command.empty())
-        return settings.reject("no command is set",
-                               "command: the argv to run in a throwaway container of the new image, "
-                               "such as [bin/test]");
-      return {};
+      return use(kCommandStageFields);
     case StageKind::verify:
-      return read_fields(settings, kVerifyFields, stage);
+      return use(kVerifyFields);
     case StageKind::build:
     case StageKind::deploy:
-      return read_fields(settings, kNoFields, stage);
+      break;
   }
+  return use(kNoFields);
+}
+
+Status read_stage_settings(const ConfigNode& settings, Stage& stage) {
+  TRY(with_settings_rules(stage.kind, [&](const auto& rules) { return read_fields(settings, rules, stage); }));
+  const bool runs_command = stage.kind == StageKind::test || stage.kind == StageKind::release;
+  if (runs_command && stage.command.empty())
+    return settings.reject("no command is set",
+                           "command: the argv to run in a throwaway container of the new image, "
+                           "such as [bin/test]");
   return {};
 }
 
@@ -147,6 +159,16 @@ Result<Pipeline> load_named_pipeline(const std::string& name, const ConfigNode& 
                                      fmt::join(looked, ", ")),
                          "the name of a pipelines/<name>.yml beside cutover.yml or installed in "
                          "share/cutover/pipelines, or an inline {stages: [...]}");
+}
+
+// A stage is a name, or a one-key mapping of the name to its settings.
+void list_pipeline_keys(const std::string& prefix, KeyPaths& into) {
+  add_keys(kPipelineFields, prefix, into);
+  for (StageKind kind : kStageKinds) {
+    const std::string stage = fmt::format("{}.stages[].{}", prefix, to_string(kind));
+    into.push_back(stage);
+    with_settings_rules(kind, [&](const auto& rules) { add_keys(rules, stage, into); });
+  }
 }
 
 }  // namespace cutover::config

@@ -114,7 +114,11 @@ Status wait_release_healthy(Engine& engine, const AppConfig& app, const Release&
   for (std::size_t replica = 0; replica < release.ports.size(); ++replica) {
     auto name = container_name(app.name, release.number, static_cast<int>(replica));
     probes.push_back(std::async(std::launch::async, [&engine, &app, name, port = release.ports[replica]] {
-      return wait_healthy(port, app.health, [&engine, name] { return container_gone(engine, name); });
+      return wait_healthy(port, app.health, [&engine, name] {
+        // A stop gives up the wait: nothing of this release serves yet.
+        if (engine.stop->requested()) return std::string("is no longer waited for: cutoverd is stopping");
+        return container_gone(engine, name);
+      });
     }));
   }
   Status healthy;

@@ -46,6 +46,11 @@ Status Deployer::check_base_images(GitMirror& mirror, const AppConfig& app, cons
   return {};
 }
 
+Status Deployer::unless_stopping(const std::string& next_step) {
+  if (engine_.stop->requested()) return fail(StopRequest::reason(next_step));
+  return {};
+}
+
 void Deployer::set_phase(Deployment& d, Phase phase) {
   d.phase = phase;
   if (auto saved = engine_.store.update_deployment(d); !saved)
@@ -112,12 +117,13 @@ Status Deployer::build(Deployment& d, const AppConfig& app, const Release& relea
     // Labels come last in the build, so the Dockerfile's layers stay cached;
     // cutover.release names the release that built it (later releases of the same SHA reuse it).
     BuildRequest request{release.image, release_labels(release), app.build.dockerfile, app.build.args,
-                         app.build.target};
+                         app.build.target, [this] { return engine_.stop->requested(); }};
     auto context = [&](const ChunkSink& sink) { return mirror->write_context_tar(release.sha, app.build.context, sink); };
     auto output = [&](std::string_view line) { engine_.events.emit(d.id, "build", "output", std::string(line)); };
     return engine_.docker.build(request, context, output);
   }();
   if (!built) {
+    if (engine_.stop->requested()) built = fail(StopRequest::reason("the build finished"));
     step.fail(built.error().message);
     return built;
   }
@@ -137,6 +143,7 @@ Status Deployer::deploy(Deployment& d, const AppConfig& app) {
                                     short_sha(d.sha)));
     return {};
   }
+  TRY(unless_stopping("the build"));
   Release release;
   release.app = app.name;
   release.number = TRY(engine_.store.next_release_number(app.name));
@@ -153,6 +160,10 @@ Status Deployer::deploy(Deployment& d, const AppConfig& app) {
   if (auto gated = run_gate_stages(d, app, release); !gated) {
     discard(release);
     return gated;
+  }
+  if (auto stopping = unless_stopping("the new containers start"); !stopping) {
+    discard(release);
+    return stopping;
   }
   // From here on, what serves the app changes: no sleep, wake or scale meanwhile.
   auto serving = engine_.locks->hold(app.name);
@@ -376,7 +387,9 @@ Status Deployer::start_and_check(Deployment& d, const AppConfig& app, Release& r
 Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release, SwitchMark& mark) {
   auto previous = TRY(engine_.store.newest_release_in(app.name, ReleaseState::live));
   d.previous_release = previous ? previous->number : 0;
-  if (auto ready = start_and_check(d, app, release); !ready) {
+  auto ready = start_and_check(d, app, release);
+  if (ready) ready = unless_stopping("the switch");
+  if (!ready) {
     give_up(d, release);
     return ready;
   }

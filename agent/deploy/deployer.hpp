@@ -36,6 +36,8 @@ class Deployer {
   Status build(Deployment& d, const AppConfig& app, const Release& release);
   Status check_base_images(GitMirror& mirror, const AppConfig& app, const Release& release);
   Status run_gate_stages(Deployment& d, const AppConfig& app, const Release& release);
+  // Fails, naming next_step, once cutoverd is stopping (deploy/stop_request.hpp).
+  Status unless_stopping(const std::string& next_step);
   Status cut_over(Deployment& d, const AppConfig& app, Release& release, SwitchMark& mark);
   Status verify(Deployment& d, const AppConfig& app, const Release& release, const VerifySpec& spec,
                 const SwitchMark& mark);

@@ -9,6 +9,7 @@
 #include "deploy/app_locks.hpp"
 #include "core/port_allocator.hpp"
 #include "deploy/event_log.hpp"
+#include "deploy/stop_request.hpp"
 #include "docker/docker.hpp"
 #include "git/mirror.hpp"
 #include "nginx/controller.hpp"
@@ -44,6 +45,8 @@ struct Engine {
   std::shared_ptr<AppLocks> locks = std::make_shared<AppLocks>();
   // How long a new role replica must stay running to count as started (deploy/roles.hpp).
   Millis role_settle{2000};
+  // Set on SIGTERM: deployments abandon what has not reached the switch.
+  std::shared_ptr<StopRequest> stop = std::make_shared<StopRequest>();
 };
 
 inline int wanted_replicas(const Engine& engine, const AppConfig& app) {

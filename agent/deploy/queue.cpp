@@ -72,15 +72,11 @@ void DeployQueue::shutdown() {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
+    // A waiting deployment stays queued in the store: the next start resumes
+    // it (deploy/recovery.hpp), as it would after a kill -9.
     for (auto& [app, lane] : lanes_) {
       if (!lane->waiting) continue;
-      auto dropped = *lane->waiting;
-      dropped.state = DeploymentState::failed;
-      dropped.phase = Phase::done;
-      dropped.finished_at = now_ms();
-      dropped.error = "cutoverd stopped before this deployment ran; deploy again";
-      (void)engine_.store.update_deployment(dropped);
-      engine_.events.emit(dropped.id, "queue", "fail", dropped.error);
+      engine_.events.emit(lane->waiting->id, "queue", "info", "cutoverd is stopping; this deployment runs when it is back");
       lane->waiting.reset();
     }
   }

@@ -24,7 +24,8 @@ class DeployQueue {
                             const std::string& trigger);
   // Queues a deployment recorded before a restart, under its own id.
   void resume(const Deployment& deployment);
-  // Drops waiting deployments (marked failed) and waits for running ones to end.
+  // Leaves waiting deployments queued for the next start and waits for running
+  // ones to end (which abandon steps before the switch once engine.stop is set).
   void shutdown();
   bool busy(const std::string& app);
 

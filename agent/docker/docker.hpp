@@ -29,6 +29,9 @@ struct BuildRequest {
   std::string dockerfile = "Dockerfile";  // path inside the context
   std::map<std::string, std::string> args;
   std::string target;
+  // Polled while the build runs; true abandons it (dockerd cancels a build
+  // whose client went away). Empty: never.
+  std::function<bool()> cancelled;
 };
 
 // One more port published on 127.0.0.1 only: host_port there reaches

@@ -83,6 +83,7 @@ class EngineClient final : public Docker {
       output.feed(chunk);
       return true;
     };
+    http.cancelled = request.cancelled;
     const auto answer = http_request(http);
     const Status produced = upload.finish();
     output.finish();

@@ -315,6 +315,23 @@ void Reconciler::start() {
   });
 }
 
+bool Reconciler::wait_settled(Millis timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      // One that failed waits for its retry (retry_at set): it has had its try.
+      bool settled = std::none_of(environments_.begin(), environments_.end(), [](const auto& entry) {
+        const Environment& env = *entry.second;
+        return env.converging || (env.needs_converge && env.retry_at == 0);
+      });
+      if (settled) return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(Millis{50});
+  }
+}
+
 void Reconciler::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -401,6 +418,14 @@ std::vector<EnvironmentView> Reconciler::list() {
   std::vector<EnvironmentView> out;
   for (auto& [name, env] : environments_)
     if (env->plan.zone) out.push_back(view(*env, now));
+  return out;
+}
+
+std::map<std::string, bool> Reconciler::awake() {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, bool> out;
+  for (auto& [name, env] : environments_)
+    if (env->plan.zone) out[name] = power_from(env->record.state).value_or(Power::awake) == Power::awake;
   return out;
 }
 

@@ -48,6 +48,9 @@ class Reconciler : public EnvironmentControl {
   std::optional<TimestampMs> pass();
   // Runs passes on a thread of its own until stop().
   void start();
+  // After start(): waits until every environment has converged once (a
+  // failed convergence counts: it is retried later). False on timeout.
+  bool wait_settled(Millis timeout);
   void stop();
   // Re-plans after a config reload; every environment converges again.
   void config_changed();
@@ -57,6 +60,10 @@ class Reconciler : public EnvironmentControl {
   bool asleep(const std::string& app);
   // For the deployer: containers per release the schedule wants now.
   int replicas(const AppConfig& app);
+
+  // Each environment (as list() names them) and whether it is awake, as its
+  // last convergence left it; cheap enough for every metrics scrape.
+  std::map<std::string, bool> awake();
 
   std::vector<EnvironmentView> list() override;
   ControlResult<EnvironmentView> show(const std::string& name) override;

@@ -19,6 +19,7 @@
 #include "nginx/workers.hpp"
 #include "util/files.hpp"
 #include "util/http.hpp"
+#include "util/share_dir.hpp"
 #include "util/socket_table.hpp"
 #include "util/subprocess.hpp"
 
@@ -43,7 +44,7 @@ std::string route_connect_address(const std::string& listen) {
 }
 
 std::string templates_dir(const NginxConfig& config) {
-  return config.templates_dir.empty() ? std::string(CUTOVER_SHARE_DIR) + "/templates" : config.templates_dir;
+  return config.templates_dir.empty() ? (share_dir() / "templates").string() : config.templates_dir;
 }
 
 std::string NginxController::head_path(const std::string& app) const {

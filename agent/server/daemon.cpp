@@ -1,11 +1,14 @@
 #include "server/daemon.hpp"
 
 #include <signal.h>
-#include <systemd/sd-daemon.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <future>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -21,10 +24,13 @@
 #include "envs/engine_actuator.hpp"
 #include "envs/reconciler.hpp"
 #include "git/mirror_cache.hpp"
+#include "metrics/daemon_metrics.hpp"
 #include "nginx/include_check.hpp"
 #include "nginx/servers_file.hpp"
 #include "notify/notifier.hpp"
+#include "server/daemon_status.hpp"
 #include "server/hook_server.hpp"
+#include "server/systemd_notify.hpp"
 #include "server/unix_server.hpp"
 #include "util/bound_ports.hpp"
 #include "util/files.hpp"
@@ -34,6 +40,11 @@
 
 namespace cutover {
 namespace {
+
+// How long a deployment before its switch may take to notice a stop.
+constexpr Millis kAbandonGrace{10000};
+// How long start-up waits for the environments' first convergence before READY.
+constexpr Millis kSettleWait{60000};
 
 sigset_t handled_signals() {
   sigset_t set;
@@ -85,20 +96,73 @@ Status reload_config(ConfigHolder& config, ConfigFollowers& followers) {
   return {};
 }
 
-// Blocks until SIGTERM/SIGINT; SIGHUP reloads the config on the way.
-void wait_for_stop(ConfigHolder& config, ConfigFollowers& followers) {
-  sigset_t set = handled_signals();
-  for (;;) {
-    int signal = 0;
-    if (sigwait(&set, &signal) != 0) continue;
-    if (signal != SIGHUP) return;
-    sd_notify(0, "RELOADING=1");
-    if (auto reloaded = reload_config(config, followers); !reloaded)
-      spdlog::error("config reload {}", reloaded.error().message);
-    else
-      spdlog::info("config reloaded from {}", config.get()->source_path);
-    sd_notify(0, "READY=1");
+// The STATUS= line; empty when the store does not answer, which also
+// withholds the watchdog ping: a daemon that cannot read its state is stuck.
+std::string current_status(ConfigHolder& config, Store& store) {
+  auto unfinished = store.unfinished_deployments();
+  if (!unfinished) {
+    spdlog::error("status: {}", unfinished.error().message);
+    return "";
   }
+  return daemon_status_line(config.get()->apps.size(), *unfinished);
+}
+
+// Blocks until SIGTERM/SIGINT; SIGHUP reloads the config on the way. Wakes
+// at least every few seconds to refresh STATUS and ping the watchdog.
+void wait_for_stop(ConfigHolder& config, ConfigFollowers& followers, Store& store) {
+  sigset_t set = handled_signals();
+  const Millis tick = std::min(systemd::watchdog_interval().value_or(Millis{5000}), Millis{5000});
+  const timespec timeout{static_cast<time_t>(tick.count() / 1000), static_cast<long>(tick.count() % 1000) * 1000000};
+  for (;;) {
+    int signal = sigtimedwait(&set, nullptr, &timeout);
+    if (signal < 0) {  // the tick (or EINTR)
+      if (auto line = current_status(config, store); !line.empty()) {
+        systemd::watchdog_ping();
+        systemd::status(line);
+      }
+      continue;
+    }
+    if (signal != SIGHUP) return;
+    systemd::reloading();
+    if (auto reloaded = reload_config(config, followers); !reloaded) {
+      spdlog::error("config reload {}", reloaded.error().message);
+      systemd::ready("config reload " + reloaded.error().message);
+    } else {
+      spdlog::info("config reloaded from {}", config.get()->source_path);
+      systemd::ready(current_status(config, store));
+    }
+  }
+}
+
+// Deployments past the switch are waited for (their drain protects live
+// requests); ones before it abandon at their next check. One that has not
+// come to a check within the grace (a long test stage, say) is left to the
+// next start, which marks it failed as after a kill -9 (SPEC guarantee 4).
+// Returns false when something was left behind.
+bool finish_deployments(DeployQueue& queue, Store& store, Millis grace) {
+  // Detached, not std::async: that future's destructor would wait for the
+  // very deployment this gives up on.
+  auto finished = std::make_shared<std::promise<void>>();
+  auto done = finished->get_future();
+  std::thread([&queue, finished] {
+    queue.shutdown();
+    finished->set_value();
+  }).detach();
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (done.wait_for(Millis{200}) != std::future_status::ready) {
+    if (std::chrono::steady_clock::now() < deadline) continue;
+    auto unfinished = store.unfinished_deployments().value_or(std::vector<Deployment>{});
+    bool switching = std::any_of(unfinished.begin(), unfinished.end(), [](const Deployment& d) {
+      return d.state == DeploymentState::running && d.phase >= Phase::switching;
+    });
+    if (switching) continue;
+    for (const auto& d : unfinished)
+      if (d.state == DeploymentState::running)
+        spdlog::warn("deployment {} ({}) still {} after {}ms: left to the next start, which marks it failed", d.id,
+                     d.app, to_string(d.phase), grace.count());
+    return false;
+  }
+  return true;
 }
 
 // An accessory's repository opened like an app's (its own mirror directory).
@@ -156,7 +220,8 @@ int run_daemon(const std::string& config_path) {
   if (auto common = nginx.ensure_common_file(); !common)
     spdlog::error("nginx: {}", common.error().message);
 
-  EventLog events(**store);
+  metrics::DaemonMetrics metrics;
+  EventLog events(**store, [&](const EventSubject& subject, const Event& event) { metrics.on_event(subject, event); });
   MirrorCache mirrors(cfg->daemon.state_dir + "/git");
   // Declared before the engine and the queue, so it outlives every deployment that reports to it.
   auto notify_sender = notify::make_curl_sender();
@@ -210,29 +275,44 @@ int run_daemon(const std::string& config_path) {
     return 1;
   }
   spdlog::info("control API on {}", cfg->daemon.socket);
-  HookContext hooks{[&] { return config.get(); }, **store, queue, secret_from_environment, &environments};
+  HookContext hooks{[&] { return config.get(); }, **store, queue, secret_from_environment, &environments, metrics};
   HookServer listener(hooks, cfg->daemon.listen, hook_limits(cfg->daemon));
+  metrics.scrape_from({[&] { return config.get(); },
+                       [&] { return environments.awake(); },
+                       [&] { return listener.connections().load(); },
+                       [&] { return server.open_sessions(); }});
   if (auto listening = listener.start(); !listening) {
     spdlog::critical("{}", listening.error().message);
     return 1;
   }
-  spdlog::info("webhooks and /healthz on {}", cfg->daemon.listen);
+  spdlog::info("webhooks, /healthz and /metrics on {}", cfg->daemon.listen);
   MirrorCache poll_mirrors(cfg->daemon.state_dir + "/git");
   Poller poller(engine, queue, [&](const AppConfig& app) { return poll_mirrors.get(app); });
   poller.start();
   environments.start();
-  sd_notify(0, "READY=1");
+  // READY once every environment has converged once (apps were by recover()):
+  // whatever a crash left is set right by then.
+  if (!environments.wait_settled(kSettleWait))
+    spdlog::warn("environments still converging after {}s; ready anyway", kSettleWait.count() / 1000);
+  systemd::ready(current_status(config, **store));
+  spdlog::info("ready");
 
-  wait_for_stop(config, followers);
-  spdlog::info("stopping: waiting for running deployments to finish");
-  sd_notify(0, "STOPPING=1");
+  wait_for_stop(config, followers, **store);
+  spdlog::info("stopping: steps before a switch are abandoned, switches under way finish with their drain");
+  systemd::stopping("stopping: finishing switches under way");
   stopping = true;
+  engine.stop->request();
   events.notify();
   poller.stop();
   listener.stop();
   server.stop();
   environments.stop();
-  queue.shutdown();
+  if (!finish_deployments(queue, **store, kAbandonGrace)) {
+    spdlog::warn("stopped, leaving unfinished deployments to the next start");
+    spdlog::default_logger()->flush();
+    // Destructors would join the threads still in those deployments.
+    std::_Exit(0);
+  }
   // What the last deployments reported gets a short chance to go out.
   notifier.stop(Millis{3000});
   spdlog::info("stopped");

@@ -10,6 +10,7 @@
 #include "config/patterns.hpp"
 #include "deploy/event_log.hpp"
 #include "server/wake_page.hpp"
+#include "webhook/provider.hpp"
 
 namespace cutover {
 namespace {
@@ -20,11 +21,27 @@ using tcp = boost::asio::ip::tcp;
 using json = nlohmann::json;
 
 constexpr std::string_view kWake = "/wake/";
+constexpr std::string_view kHooks = "/hooks/";
+constexpr std::string_view kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
 
 // Every wake request comes from nginx on 127.0.0.1, so a per-source budget
 // would turn a sleeping app's visitors into 429s; request_wake is idempotent
 // and cheap, and the body, time and connection limits still hold.
+// /metrics and /healthz stay limited: a scrape every 15 s takes 1/75 of the
+// default budget (5/s per source), and exempting an unauthenticated page
+// that renders every series would hand a flood a cheap amplifier.
 bool exempt_from_rate_limit(std::string_view target) { return target.starts_with(kWake); }
+
+Headers headers_of(const http::request<http::string_body>& request) {
+  Headers headers;
+  for (const auto& field : request) headers.emplace_back(field.name_string(), field.value());
+  return headers;
+}
+
+std::string_view provider_label(const Headers& headers) {
+  auto provider = detect_provider(headers);
+  return provider ? provider_name(*provider) : "";
+}
 
 template <class Response>
 void set_page_headers(Response& response, const WakePage& page) {
@@ -58,33 +75,61 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
 
  private:
   void on_read(beast::error_code ec) {
-    if (ec == http::error::body_limit)
+    if (ec == http::error::body_limit) {
+      count_refused_webhook(http::status::payload_too_large);
       return respond(http::status::payload_too_large,
                      {{"error", fmt::format("body over {} MiB", server_.limits().max_body >> 20)}});
+    }
     if (ec == beast::error::timeout || ec == http::error::end_of_stream) return close();
     if (ec) return respond(http::status::bad_request, {{"error", "malformed HTTP request: " + ec.message()}});
     bool limited = !exempt_from_rate_limit(parser_.get().target());
-    if (limited && !server_.limiter().allow(source_, RateLimiter::Clock::now()))
+    if (limited && !server_.limiter().allow(source_, RateLimiter::Clock::now())) {
+      count_refused_webhook(http::status::too_many_requests);
       return respond(http::status::too_many_requests, {{"error", "rate limit exceeded; retry later"}});
+    }
     route(parser_.get());
   }
 
   void route(const http::request<http::string_body>& request) {
     std::string_view target = request.target();
-    if (request.method() == http::verb::get && target == "/healthz")
-      return respond(http::status::ok, {{"status", "ok"}});
+    if (request.method() == http::verb::get && target == "/healthz") return healthz();
+    if (request.method() == http::verb::get && target == "/metrics")
+      return respond_text(http::status::ok, kMetricsType, server_.context().metrics.render());
     if (target.starts_with(kWake)) return wake(target.substr(kWake.size()), request);
-    constexpr std::string_view kHooks = "/hooks/";
     if (!target.starts_with(kHooks))
       return respond(http::status::not_found, {{"error", fmt::format("no such endpoint: {}", target)}});
-    if (request.method() != http::verb::post)
+    if (request.method() != http::verb::post) {
+      count_refused_webhook(http::status::method_not_allowed);
       return respond(http::status::method_not_allowed, {{"error", "webhooks are POST requests"}});
+    }
     hook(std::string(target.substr(kHooks.size())), request);
   }
 
+  // The daemon itself: 503 when its state database does not answer (a
+  // primary-key lookup, microseconds), so a check does not wait on anything.
+  void healthz() {
+    auto& ctx = server_.context();
+    json body{{"status", "ok"},
+              {"version", CUTOVER_VERSION},
+              {"uptime_s", static_cast<std::int64_t>(ctx.metrics.uptime_seconds())}};
+    if (auto read = ctx.store.deployment(0); !read) {
+      body["status"] = "error";
+      body["error"] = "the state database cannot be read: " + read.error().message;
+      return respond(http::status::service_unavailable, body);
+    }
+    respond(http::status::ok, body);
+  }
+
+  // A request to /hooks/ refused before it was judged (size, rate, method).
+  // Not is_header_done(): a Content-Length over the limit fails the header
+  // itself, after every field was read.
+  void count_refused_webhook(http::status status) {
+    if (!parser_.get().target().starts_with(kHooks)) return;
+    server_.context().metrics.on_webhook(provider_label(headers_of(parser_.get())), static_cast<int>(status));
+  }
+
   void hook(const std::string& app, const http::request<http::string_body>& request) {
-    Headers headers;
-    for (const auto& field : request) headers.emplace_back(field.name_string(), field.value());
+    Headers headers = headers_of(request);
     auto& ctx = server_.context();
     auto config = ctx.config();
     auto verdict = judge_webhook(*config, app, headers, request.body(), ctx.secrets);
@@ -93,6 +138,7 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
       spdlog::error("webhook {} from {}: {}", app, source_, verdict.log);
     else
       spdlog::info("webhook {} from {}: {} → {}", app, source_, verdict.log, verdict.status);
+    ctx.metrics.on_webhook(provider_label(headers), verdict.status);
     respond(static_cast<http::status>(verdict.status), verdict.body);
   }
 
@@ -138,6 +184,15 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
     if (status == http::status::too_many_requests) response->set(http::field::retry_after, "1");
     // Replace, not throw: a request target may hold bytes that are not UTF-8.
     response->body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    response->prepare_payload();
+    write(response);
+  }
+
+  void respond_text(http::status status, std::string_view content_type, std::string body) {
+    auto response = std::make_shared<http::response<http::string_body>>(status, 11);
+    response->set(http::field::content_type, content_type);
+    response->set(http::field::connection, "close");
+    response->body() = std::move(body);
     response->prepare_payload();
     write(response);
   }

@@ -1,6 +1,6 @@
 #pragma once
-// The network listener (daemon.listen): POST /hooks/<app>, GET /healthz and
-// the waiting page of sleeping environments (/wake/<environment>, where their
+// The network listener (daemon.listen): POST /hooks/<app>, GET /healthz,
+// GET /metrics and the waiting page of sleeping environments (/wake/<environment>, where their
 // nginx files send every request). The one port that may face the network,
 // so every request is bounded: body size, header and read time, open
 // connections, and a per-source rate (except /wake/, see hook_server.cpp).
@@ -15,6 +15,7 @@
 
 #include "deploy/queue.hpp"
 #include "envs/control.hpp"
+#include "metrics/daemon_metrics.hpp"
 #include "server/rate_limiter.hpp"
 #include "webhook/intake.hpp"
 
@@ -26,6 +27,7 @@ struct HookContext {
   DeployQueue& queue;
   SecretLookup secrets;
   envs::EnvironmentControl* environments = nullptr;  // null: /wake/ answers 404
+  metrics::DaemonMetrics& metrics;                    // counts webhooks; renders /metrics
 };
 
 struct HookLimits {

@@ -23,6 +23,8 @@ class UnixServer {
   Status start();
   // Stops accepting and waits (briefly) for open sessions to end.
   void stop();
+  // Control connections open now (for cutover_open_connections).
+  int open_sessions() const { return sessions_; }
 
  private:
   void accept_next();

@@ -51,6 +51,11 @@ std::size_t send_body(char* buffer, std::size_t size, std::size_t count, void* u
   return written == kHttpAbortUpload ? CURL_READFUNC_ABORT : written;
 }
 
+int check_cancelled(void* userdata, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto& exchange = *static_cast<Exchange*>(userdata);
+  return exchange.request.cancelled() ? 1 : 0;  // non-zero: CURLE_ABORTED_BY_CALLBACK
+}
+
 bool has_upload(const HttpRequest& request) {
   return request.read_body || !request.body.empty();
 }
@@ -131,6 +136,11 @@ Result<HttpResponse> http_request(const HttpRequest& request) {
   curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, receive_body);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &exchange);
+  if (request.cancelled) {
+    curl_easy_setopt(curl.get(), CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl.get(), CURLOPT_XFERINFOFUNCTION, check_cancelled);
+    curl_easy_setopt(curl.get(), CURLOPT_XFERINFODATA, &exchange);
+  }
 
   const CURLcode code = curl_easy_perform(curl.get());
   if (code != CURLE_OK) {

@@ -30,6 +30,8 @@ struct HttpRequest {
   std::function<std::size_t(char* buf, std::size_t size)> read_body;
   // Streaming download: called per chunk; returning false aborts. Body is then left empty.
   std::function<bool(std::string_view chunk)> on_data;
+  // Polled about once a second, even while nothing moves; true abandons the exchange.
+  std::function<bool()> cancelled;
 };
 
 struct HttpResponse {

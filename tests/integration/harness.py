@@ -168,9 +168,11 @@ class Daemon:
         self.proc = None
         self.log_path = os.path.join(env.root, "cutoverd.log")
 
-    def start(self, wait=True):
+    def start(self, wait=True, extra_env=None):
+        environment = dict(os.environ, **(extra_env or {}))
         with open(self.log_path, "a") as log:
-            self.proc = subprocess.Popen([CUTOVERD, "--config", self.env.config_path], stdout=log, stderr=log)
+            self.proc = subprocess.Popen([CUTOVERD, "--config", self.env.config_path], stdout=log, stderr=log,
+                                         env=environment)
         if wait:
             deadline = time.time() + 60
             while time.time() < deadline:

@@ -57,6 +57,13 @@ class SocketAndLogs(IntegrationTest):
         records = [json.loads(line) for line in lines]
         self.assertTrue(all({"time", "level", "msg"} <= set(r) for r in records))
         self.assertTrue(any("is live" in r["msg"] for r in records))
+        # Deployment events carry who and where as fields of their own.
+        switch = [r for r in records if r.get("step") == "switch" and r.get("kind") == "end"]
+        self.assertEqual(len(switch), 1, records)
+        self.assertEqual(switch[0]["app"], env.app)
+        self.assertEqual(switch[0]["release"], f"{env.app}@1")
+        self.assertIsInstance(switch[0]["deployment"], int)
+        self.assertGreaterEqual(switch[0]["duration_ms"], 0)
 
 
 class SecretsStayInside(IntegrationTest):

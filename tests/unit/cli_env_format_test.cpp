@@ -168,7 +168,7 @@ TEST(CliEnvLs, TableHasOneAlignedRowPerEnvironment) {
   ny["since"] = k2026_07_01_1330Z;
   ny["next"] = json::array();
   ny["last_error"] = "health check failed";
-  const auto text = environments_table(json::array({seoul_dev(), ny}));
+  const auto text = environments_table(json::array({seoul_dev(), ny}), Style{false, false});
   EXPECT_EQ(text,
             "ENVIRONMENT  STATE   REASON    SINCE                          NEXT\n"
             "dev          asleep  override  2026-11-22 19:00 KST (+09:00)  wake 2026-11-23 09:00 KST (+09:00)\n"
@@ -176,7 +176,9 @@ TEST(CliEnvLs, TableHasOneAlignedRowPerEnvironment) {
             "staging-us: last change failed: health check failed\n");
 }
 
-TEST(CliEnvLs, NoEnvironments) { EXPECT_EQ(environments_table(json::array()), "no environments configured\n"); }
+TEST(CliEnvLs, NoEnvironments) {
+  EXPECT_EQ(environments_table(json::array(), Style{false, false}), "no environments configured\n");
+}
 
 TEST(CliEnvHold, HoldUntilATime) {
   auto view = seoul_dev();

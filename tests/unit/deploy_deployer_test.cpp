@@ -239,6 +239,49 @@ TEST_F(DeployerTest, BuildFailureLeavesTheLiveReleaseAlone) {
   EXPECT_EQ(reserved(), (std::set<int>{server_port(0)}));
 }
 
+TEST_F(DeployerTest, AStopBeforeTheBuildCreatesNoRelease) {
+  deploy_ok();
+  engine_->stop->request();
+  mirror_.branches["main"] = kShaB;
+  auto d = deploy();
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("cutoverd is stopping"), std::string::npos) << d.error;
+  EXPECT_NE(d.error.find("before the build"), std::string::npos) << d.error;
+  EXPECT_EQ(store_->releases("web")->size(), 1u);
+  EXPECT_EQ(docker_.builds.size(), 1u);  // only the first deployment's
+}
+
+TEST_F(DeployerTest, AStopDuringTheBuildAbandonsItAndLeavesTheLiveReleaseServing) {
+  deploy_ok();
+  auto site = nginx_.sites["web"];
+  docker_.during_build = [this] { engine_->stop->request(); };
+  mirror_.branches["main"] = kShaB;
+  auto d = deploy();
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("cutoverd is stopping"), std::string::npos) << d.error;
+  EXPECT_TRUE(event(d.id, "build", "fail", "stopping"));
+  EXPECT_EQ(release(2).state, ReleaseState::failed);
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+  EXPECT_EQ(nginx_.sites["web"], site);
+  EXPECT_TRUE(docker_.of_release("web", 2).empty());
+}
+
+TEST_F(DeployerTest, AStopAfterTheSwitchIsCarriedThroughTheDrain) {
+  deploy_ok();
+  counter_.script({1, 1, 0});
+  engine_->count_connections = [this](const std::set<int>& ports) {
+    engine_->stop->request();  // SIGTERM while the old release drains
+    return counter_(ports);
+  };
+  mirror_.branches["main"] = kShaB;
+  auto d = deploy();
+  EXPECT_EQ(d.state, DeploymentState::succeeded) << d.error << "\n" << describe_events(d.id);
+  EXPECT_TRUE(engine_->stop->requested());
+  EXPECT_EQ(release(2).state, ReleaseState::live);
+  EXPECT_EQ(release(1).state, ReleaseState::standby);
+  EXPECT_TRUE(event(d.id, "drain", "end", "no connections left"));
+}
+
 TEST_F(DeployerTest, TheWatcherHearsOfTheCommitThenOfTheOutcome) {
   deploy_ok();
   ASSERT_EQ(watched.size(), 2u);

@@ -117,6 +117,7 @@ class FakeDocker : public Docker {
   std::string context;  // the bytes of the last build context
   std::vector<std::string> build_lines{"Step 1/2 : FROM busybox", "Successfully tagged"};
   std::string fail_build, fail_create, fail_start;  // non-empty: that call fails with this message
+  std::function<void()> during_build;                // called while a build runs
   std::string logs = "listening on :8080\nFATAL: database is unreachable\n";
   std::string state_after_start = "running";  // "exited": the app dies as soon as it starts
   std::map<std::string, StageScript> stage_scripts;  // by container name, e.g. "web-2-test"
@@ -143,6 +144,9 @@ class FakeDocker : public Docker {
       return {};
     }));
     for (const auto& line : build_lines) on_line(line);
+    if (during_build) during_build();
+    // As dockerd does when its client goes away.
+    if (request.cancelled && request.cancelled()) return fail("docker build " + request.tag + ": aborted");
     std::lock_guard lock(mutex_);
     if (!fail_build.empty()) {
       on_line(fail_build);
