@@ -74,10 +74,10 @@ DaemonMetrics::DaemonMetrics()
 void DaemonMetrics::on_event(const EventSubject& subject, const Event& event) {
   if (subject.app.empty()) return;  // the deployment is not in the store: nothing to label it with
   if (event.step == "done") return finished(subject, event);
-  // A deployment that waited and never ran: replaced by a newer one, or dropped at shutdown.
+  // The one way a waiting deployment ends without running: a newer one
+  // replaced it (deploy/queue.cpp). A stop leaves it queued for the next start.
   if (event.step == "queue" && event.kind == "fail") {
-    bool superseded = event.message.starts_with("superseded");
-    deployments_.add({subject.app, kind_label(subject.kind), superseded ? "superseded" : "failed"});
+    deployments_.add({subject.app, kind_label(subject.kind), "superseded"});
     return;
   }
   if (event.step == "build" && event.kind == "output") {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <thread>
 
@@ -45,6 +46,9 @@ namespace {
 constexpr Millis kAbandonGrace{10000};
 // How long start-up waits for the environments' first convergence before READY.
 constexpr Millis kSettleWait{60000};
+// How long a listener's I/O thread may take to run a no-op before the
+// watchdog ping is withheld.
+constexpr Millis kListenerAnswer{2000};
 
 sigset_t handled_signals() {
   sigset_t set;
@@ -108,15 +112,17 @@ std::string current_status(ConfigHolder& config, Store& store) {
 }
 
 // Blocks until SIGTERM/SIGINT; SIGHUP reloads the config on the way. Wakes
-// at least every few seconds to refresh STATUS and ping the watchdog.
-void wait_for_stop(ConfigHolder& config, ConfigFollowers& followers, Store& store) {
+// at least every few seconds to refresh STATUS and ping the watchdog, while
+// `alive` says the listeners still answer.
+void wait_for_stop(ConfigHolder& config, ConfigFollowers& followers, Store& store,
+                   const std::function<bool()>& alive) {
   sigset_t set = handled_signals();
   const Millis tick = std::min(systemd::watchdog_interval().value_or(Millis{5000}), Millis{5000});
   const timespec timeout{static_cast<time_t>(tick.count() / 1000), static_cast<long>(tick.count() % 1000) * 1000000};
   for (;;) {
     int signal = sigtimedwait(&set, nullptr, &timeout);
     if (signal < 0) {  // the tick (or EINTR)
-      if (auto line = current_status(config, store); !line.empty()) {
+      if (auto line = current_status(config, store); !line.empty() && alive()) {
         systemd::watchdog_ping();
         systemd::status(line);
       }
@@ -297,7 +303,14 @@ int run_daemon(const std::string& config_path) {
   systemd::ready(current_status(config, **store));
   spdlog::info("ready");
 
-  wait_for_stop(config, followers, **store);
+  auto listeners_alive = [&] {
+    bool hooks = listener.responsive(kListenerAnswer), control = server.responsive(kListenerAnswer);
+    if (!hooks || !control)
+      spdlog::error("the {} stopped answering; withholding the watchdog ping", !hooks ? "listener on " + cfg->daemon.listen
+                                                                                      : "control socket");
+    return hooks && control;
+  };
+  wait_for_stop(config, followers, **store, listeners_alive);
   spdlog::info("stopping: steps before a switch are abandoned, switches under way finish with their drain");
   systemd::stopping("stopping: finishing switches under way");
   stopping = true;

@@ -16,6 +16,7 @@
 #include "deploy/queue.hpp"
 #include "envs/control.hpp"
 #include "metrics/daemon_metrics.hpp"
+#include "server/io_probe.hpp"
 #include "server/rate_limiter.hpp"
 #include "webhook/intake.hpp"
 
@@ -48,6 +49,8 @@ class HookServer {
   ~HookServer() { stop(); }
   Status start();
   void stop();
+  // Its I/O thread runs a handler within timeout (the watchdog asks).
+  bool responsive(Millis timeout) { return io_responsive(io_, timeout); }
   int port() const { return port_; }
 
   // Used by sessions.

@@ -11,6 +11,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 
 #include "server/control_api.hpp"
+#include "server/io_probe.hpp"
 
 namespace cutover {
 
@@ -23,6 +24,8 @@ class UnixServer {
   Status start();
   // Stops accepting and waits (briefly) for open sessions to end.
   void stop();
+  // Its I/O thread runs a handler within timeout (the watchdog asks).
+  bool responsive(Millis timeout) { return io_responsive(io_, timeout); }
   // Control connections open now (for cutover_open_connections).
   int open_sessions() const { return sessions_; }
 

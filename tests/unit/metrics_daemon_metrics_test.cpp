@@ -86,11 +86,12 @@ TEST_F(DaemonMetricsTest, RollbacksAreManualUnlessAVerifyStageStartedThem) {
   EXPECT_EQ(at(R"(cutover_deployments_total{app="web",kind="rollback",outcome="failed"})"), 1);
 }
 
-TEST_F(DaemonMetricsTest, AWaitingDeploymentThatNeverRanIsSupersededOrFailed) {
+TEST_F(DaemonMetricsTest, AWaitingDeploymentReplacedByANewerOneIsSuperseded) {
   metrics_.on_event(subject(1), event("queue", "fail", -1, "superseded by deployment 2"));
-  metrics_.on_event(subject(2), event("queue", "fail", -1, "cutoverd stopped before this deployment ran; deploy again"));
+  // A stop leaves a waiting deployment queued (an info event): it has not ended.
+  metrics_.on_event(subject(2), event("queue", "info", -1, "cutoverd is stopping; this deployment runs when it is back"));
   EXPECT_EQ(at(R"(cutover_deployments_total{app="web",kind="deploy",outcome="superseded"})"), 1);
-  EXPECT_EQ(at(R"(cutover_deployments_total{app="web",kind="deploy",outcome="failed"})"), 1);
+  EXPECT_EQ(at(R"(cutover_deployments_total{app="web",kind="deploy",outcome="failed"})"), std::nullopt);
 }
 
 TEST_F(DaemonMetricsTest, WebhooksByProviderAndResult) {
