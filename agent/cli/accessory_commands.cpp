@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/columns.hpp"
+#include "cli/json_fields.hpp"
 #include "cli/commands.hpp"
 #include "config/patterns.hpp"
 
@@ -14,16 +15,6 @@ namespace cutover {
 namespace {
 
 using json = nlohmann::json;
-
-std::string text_at(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
-}
-
-bool flag_at(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_boolean() && found->get<bool>();
-}
 
 std::string ports_text(const json& accessory) {
   auto found = accessory.find("ports");
@@ -35,22 +26,22 @@ std::string ports_text(const json& accessory) {
 }
 
 std::string container_text(const json& accessory) {
-  const std::string id = text_at(accessory, "container_id");
+  const std::string id = text_field(accessory, "container_id");
   if (id.empty()) return "-";
-  return fmt::format("{} ({})", text_at(accessory, "container"), id.substr(0, 12));
+  return fmt::format("{} ({})", text_field(accessory, "container"), id.substr(0, 12));
 }
 
 // Why an accessory is not as cutover.yml says, and what to do; "" when it is.
 std::string note_for(const json& accessory) {
-  const std::string name = text_at(accessory, "name");
-  if (!flag_at(accessory, "configured"))
+  const std::string name = text_field(accessory, "name");
+  if (!flag_field(accessory, "configured"))
     return fmt::format(
         "{}: no longer in cutover.yml; cutover leaves it as it is (it may hold data): remove it with "
         "docker rm -f {} once it is no longer needed",
-        name, text_at(accessory, "container"));
-  const std::string error = text_at(accessory, "last_error");
+        name, text_field(accessory, "container"));
+  const std::string error = text_field(accessory, "last_error");
   if (!error.empty()) return error;
-  if (text_at(accessory, "state") != "missing" && !flag_at(accessory, "up_to_date"))
+  if (text_field(accessory, "state") != "missing" && !flag_field(accessory, "up_to_date"))
     return fmt::format(
         "{}: its container was made from an older entry in cutover.yml; `cutover config reload` or "
         "`cutover accessory restart {}` replaces it",
@@ -73,8 +64,8 @@ std::string accessories_table(const json& accessories, const Style& style) {
   std::vector<std::vector<std::string>> rows{{"ACCESSORY", "STATE", "IMAGE", "PORTS", "CONTAINER"}};
   std::string notes;
   for (const auto& a : accessories) {
-    const std::string image = text_at(a, "image");
-    rows.push_back({text_at(a, "name"), style.state(text_at(a, "state")), image.empty() ? "-" : image, ports_text(a),
+    const std::string image = text_field(a, "image");
+    rows.push_back({text_field(a, "name"), style.state(text_field(a, "state")), image.empty() ? "-" : image, ports_text(a),
                     container_text(a)});
     if (auto note = note_for(a); !note.empty()) notes += note + "\n";
   }
@@ -95,7 +86,7 @@ int cmd_accessory_restart(ApiClient& api, const CliOptions& options, const std::
   if (!answer) return report(options, answer.error());
   if (options.json) return print_json(*answer), kExitOk;
   const auto& accessory = (*answer)["accessory"];
-  fmt::print("accessory {} restarted: {} {}\n", name, options.style.state(text_at(accessory, "state")),
+  fmt::print("accessory {} restarted: {} {}\n", name, options.style.state(text_field(accessory, "state")),
              container_text(accessory));
   return kExitOk;
 }
@@ -108,7 +99,7 @@ int cmd_accessory_logs(ApiClient& api, const CliOptions& options, const std::str
   auto answer = api.call("GET", fmt::format("/v1/accessories/{}/logs?tail={}", name, tail));
   if (!answer) return report(options, answer.error());
   if (options.json) return print_json(*answer), kExitOk;
-  fmt::print("{}", text_at(*answer, "logs"));
+  fmt::print("{}", text_field(*answer, "logs"));
   return kExitOk;
 }
 

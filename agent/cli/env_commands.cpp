@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/columns.hpp"
+#include "cli/json_fields.hpp"
 #include "cli/commands.hpp"
 #include "cli/env_format.hpp"
 #include "config/patterns.hpp"
@@ -17,33 +18,16 @@ namespace {
 
 using json = nlohmann::json;
 
-// Nullable fields (hold, releases, hold.until) read without throwing.
-std::string text_or(const json& object, const char* key, std::string fallback) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : fallback;
-}
-
-TimestampMs ms_or_zero(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_number_integer() ? found->get<TimestampMs>() : 0;
-}
-
-const json& array_at(const json& object, const char* key) {
-  static const json empty = json::array();
-  auto found = object.find(key);
-  return found != object.end() && found->is_array() ? *found : empty;
-}
-
-const date::time_zone* zone_of(const json& environment) { return find_zone(text_or(environment, "timezone", "UTC")); }
+const date::time_zone* zone_of(const json& environment) { return find_zone(text_field(environment, "timezone", "UTC")); }
 
 std::string first_transition(const json& environment, const date::time_zone* zone) {
-  const auto& next = array_at(environment, "next");
+  const auto& next = array_field(environment, "next");
   if (next.empty()) return "-";
-  return fmt::format("{} {}", text_or(next[0], "action", ""), zone_time(ms_or_zero(next[0], "at"), zone));
+  return fmt::format("{} {}", text_field(next[0], "action", ""), zone_time(integer_field(next[0], "at"), zone));
 }
 
 std::string since_text(const json& environment, const date::time_zone* zone) {
-  auto since = ms_or_zero(environment, "since");
+  auto since = integer_field(environment, "since");
   return since > 0 ? zone_time(since, zone) : "-";
 }
 
@@ -53,45 +37,45 @@ std::string unknown_zone_note(const json& environment) {
   return fmt::format(
       "note: time zone {} of {} is not in this machine's tz database (update tzdata); its times are "
       "shown in UTC\n",
-      text_or(environment, "timezone", "?"), text_or(environment, "name", "?"));
+      text_field(environment, "timezone", "?"), text_field(environment, "name", "?"));
 }
 
 std::string hold_text(const json& hold, const date::time_zone* zone) {
   if (!hold.is_object()) return "none";
-  return fmt::format("{} by {} since {}, {}", text_or(hold, "state", "?"), text_or(hold, "kind", "?"),
-                     zone_time(ms_or_zero(hold, "since"), zone), hold_end(ms_or_zero(hold, "until"), zone));
+  return fmt::format("{} by {} since {}, {}", text_field(hold, "state", "?"), text_field(hold, "kind", "?"),
+                     zone_time(integer_field(hold, "since"), zone), hold_end(integer_field(hold, "until"), zone));
 }
 
 std::string app_line(const json& app) {
-  std::string line = fmt::format("{}: {} replica(s), live {}", text_or(app, "name", "?"), app.value("replicas", 0),
-                                 text_or(app, "live_release", "none"));
-  auto ready = text_or(app, "ready_release", "");
+  std::string line = fmt::format("{}: {} replica(s), live {}", text_field(app, "name", "?"), app.value("replicas", 0),
+                                 text_field(app, "live_release", "none"));
+  auto ready = text_field(app, "ready_release", "");
   if (!ready.empty()) line += fmt::format(", ready {} (goes live at next wake)", ready);
   return line;
 }
 
 std::string idle_sleep_text(const json& environment) {
-  auto ms = ms_or_zero(environment, "idle_sleep_ms");
+  auto ms = integer_field(environment, "idle_sleep_ms");
   return ms > 0 ? format_duration(Millis{ms}) : "off";
 }
 
 // Up to 5, soonest first, each in the zone and in UTC.
 std::string transitions_text(const json& environment, const date::time_zone* zone) {
-  const auto& next = array_at(environment, "next");
+  const auto& next = array_field(environment, "next");
   if (next.empty()) return "  next transitions: none scheduled\n";
   std::string out = "  next transitions:\n";
   for (std::size_t i = 0; i < next.size() && i < 5; ++i)
-    out += fmt::format("    {:<11} {}\n", text_or(next[i], "action", ""),
-                       zone_and_utc_time(ms_or_zero(next[i], "at"), zone));
+    out += fmt::format("    {:<11} {}\n", text_field(next[i], "action", ""),
+                       zone_and_utc_time(integer_field(next[i], "at"), zone));
   return out;
 }
 
 // The next wake or sleep ends a hold without its own end; scale entries do not.
 std::string hold_ends_at(const json& environment, const date::time_zone* zone) {
-  for (const auto& t : array_at(environment, "next")) {
-    auto action = text_or(t, "action", "");
+  for (const auto& t : array_field(environment, "next")) {
+    auto action = text_field(t, "action", "");
     if (action == "wake" || action == "sleep")
-      return fmt::format(" ({} at {})", action, zone_and_utc_time(ms_or_zero(t, "at"), zone));
+      return fmt::format(" ({} at {})", action, zone_and_utc_time(integer_field(t, "at"), zone));
   }
   return "";
 }
@@ -132,28 +116,28 @@ std::string environments_table(const json& environments, const Style& style) {
   std::string notes;
   for (const auto& e : environments) {
     const auto* zone = zone_of(e);
-    rows.push_back({text_or(e, "name", "?"), style.state(text_or(e, "state", "?")), text_or(e, "reason", "?"),
+    rows.push_back({text_field(e, "name", "?"), style.state(text_field(e, "state", "?")), text_field(e, "reason", "?"),
                     since_text(e, zone), first_transition(e, zone)});
     if (!zone) notes += unknown_zone_note(e);
-    auto error = text_or(e, "last_error", "");
-    if (!error.empty()) notes += fmt::format("{}: last change failed: {}\n", text_or(e, "name", "?"), error);
+    auto error = text_field(e, "last_error", "");
+    if (!error.empty()) notes += fmt::format("{}: last change failed: {}\n", text_field(e, "name", "?"), error);
   }
   return aligned_columns(rows) + notes;
 }
 
 std::string environment_details(const json& e) {
   const auto* zone = zone_of(e);
-  std::string out = text_or(e, "name", "?") + "\n";
-  out += fmt::format("  time zone   {}\n", text_or(e, "timezone", "?"));
-  out += fmt::format("  state       {} since {}\n", text_or(e, "state", "?"), since_text(e, zone));
-  out += fmt::format("  reason      {}\n", text_or(e, "reason", "?"));
+  std::string out = text_field(e, "name", "?") + "\n";
+  out += fmt::format("  time zone   {}\n", text_field(e, "timezone", "?"));
+  out += fmt::format("  state       {} since {}\n", text_field(e, "state", "?"), since_text(e, zone));
+  out += fmt::format("  reason      {}\n", text_field(e, "reason", "?"));
   out += fmt::format("  hold        {}\n", hold_text(e.contains("hold") ? e["hold"] : json(), zone));
-  out += fmt::format("  on request  {}\n", text_or(e, "on_request", "?"));
+  out += fmt::format("  on request  {}\n", text_field(e, "on_request", "?"));
   out += fmt::format("  idle sleep  {}\n", idle_sleep_text(e));
-  const auto& apps = array_at(e, "apps");
+  const auto& apps = array_field(e, "apps");
   out += apps.empty() ? "  apps        none\n" : "  apps\n";
   for (const auto& app : apps) out += "    " + app_line(app) + "\n";
-  auto error = text_or(e, "last_error", "");
+  auto error = text_field(e, "last_error", "");
   if (!error.empty()) out += fmt::format("  last error  {}\n", error);
   out += transitions_text(e, zone);
   return zone ? out : out + unknown_zone_note(e);
@@ -162,8 +146,8 @@ std::string environment_details(const json& e) {
 std::string hold_summary(const json& e) {
   const auto* zone = zone_of(e);
   const json hold = e.contains("hold") && e["hold"].is_object() ? e["hold"] : json::object();
-  auto until = ms_or_zero(hold, "until");
-  return fmt::format("{} held {} {}{}\n", text_or(e, "name", "?"), text_or(hold, "state", text_or(e, "state", "?")),
+  auto until = integer_field(hold, "until");
+  return fmt::format("{} held {} {}{}\n", text_field(e, "name", "?"), text_field(hold, "state", text_field(e, "state", "?")),
                      hold_end(until, zone), until > 0 ? "" : hold_ends_at(e, zone));
 }
 
@@ -171,7 +155,7 @@ int cmd_env_ls(ApiClient& api, const CliOptions& options) {
   auto answer = api.call("GET", "/v1/environments");
   if (!answer) return report(options, answer.error());
   if (options.json) return print_json(*answer), kExitOk;
-  fmt::print("{}", environments_table(array_at(*answer, "environments"), options.style));
+  fmt::print("{}", environments_table(array_field(*answer, "environments"), options.style));
   return kExitOk;
 }
 

@@ -7,56 +7,41 @@
 #include <fmt/format.h>
 
 #include "cli/columns.hpp"
+#include "cli/json_fields.hpp"
 
 namespace cutover {
 namespace {
 
 using json = nlohmann::json;
 
-std::string text_of(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
-}
-
-std::int64_t ms_of(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_number_integer() ? found->get<std::int64_t>() : 0;
-}
-
-const json& array_of(const json& object, const char* key) {
-  static const json empty = json::array();
-  auto found = object.find(key);
-  return found != object.end() && found->is_array() ? *found : empty;
-}
-
-std::string short_sha(const json& release) { return text_of(release, "sha").substr(0, 12); }
+std::string short_sha(const json& release) { return text_field(release, "sha").substr(0, 12); }
 
 bool has_live(const json& app) { return app.contains("live") && app["live"].is_object(); }
 
 // An app whose environment is not awake has its replicas stopped on purpose.
 bool sleeping(const json& app) {
-  return app.contains("environment") && text_of(app["environment"], "state") != "awake";
+  return app.contains("environment") && text_field(app["environment"], "state") != "awake";
 }
 
 std::string live_cell(const json& app, const Style& style) {
   if (!has_live(app)) return "-";
-  return style.paint(text_of(app["live"], "id"), Tone::good) + " " + short_sha(app["live"]);
+  return style.paint(text_field(app["live"], "id"), Tone::good) + " " + short_sha(app["live"]);
 }
 
 // The standby that was live most recently is the one `rollback` goes to.
 std::string standby_cell(const json& app) {
-  const auto& standby = array_of(app, "standby");
+  const auto& standby = array_field(app, "standby");
   if (standby.empty()) return "-";
   const json* newest = &standby[0];
   for (const auto& r : standby)
-    if (ms_of(r, "live_from") > ms_of(*newest, "live_from")) newest = &r;
-  auto cell = text_of(*newest, "id");
+    if (integer_field(r, "live_from") > integer_field(*newest, "live_from")) newest = &r;
+  auto cell = text_field(*newest, "id");
   return standby.size() > 1 ? fmt::format("{} +{}", cell, standby.size() - 1) : cell;
 }
 
 std::string health_cell(const json& app, const Style& style) {
   if (!has_live(app) || sleeping(app)) return "-";
-  const auto& replicas = array_of(app["live"], "health");
+  const auto& replicas = array_field(app["live"], "health");
   if (replicas.empty()) return "-";
   std::size_t healthy = 0;
   for (const auto& replica : replicas) healthy += replica.value("healthy", false) ? 1 : 0;
@@ -67,7 +52,7 @@ std::string health_cell(const json& app, const Style& style) {
 std::string ports_cell(const json& app) {
   if (!has_live(app)) return "-";
   std::string out;
-  for (const auto& port : array_of(app["live"], "ports"))
+  for (const auto& port : array_field(app["live"], "ports"))
     if (port.is_number_integer()) out += (out.empty() ? "" : ",") + std::to_string(port.get<int>());
   return out.empty() ? "-" : out;
 }
@@ -75,17 +60,17 @@ std::string ports_cell(const json& app) {
 std::string env_cell(const json& app, const Style& style) {
   if (!app.contains("environment")) return "-";
   const auto& env = app["environment"];
-  return text_of(env, "name") + ": " + style.state(text_of(env, "state"));
+  return text_field(env, "name") + ": " + style.state(text_field(env, "state"));
 }
 
 std::string notes_for(const json& app) {
-  const auto name = text_of(app, "name");
+  const auto name = text_field(app, "name");
   std::string notes;
   if (has_live(app) && !sleeping(app))
-    for (const auto& replica : array_of(app["live"], "health"))
+    for (const auto& replica : array_field(app["live"], "health"))
       if (!replica.value("healthy", false))
         notes += fmt::format("{}: replica on port {} is unhealthy: {}\n", name, replica.value("port", 0),
-                             text_of(replica, "detail"));
+                             text_field(replica, "detail"));
   if (app.value("deploying", false))
     notes += fmt::format("{}: a deployment is running or queued; follow it with `cutover logs --app {} --follow`\n",
                          name, name);
@@ -107,7 +92,7 @@ std::string status_table(const json& apps, const Style& style) {
   std::vector<std::vector<std::string>> rows{{"APP", "LIVE", "STANDBY", "HEALTH", "PORTS", "ENV"}};
   std::string notes;
   for (const auto& app : apps) {
-    rows.push_back({text_of(app, "name"), live_cell(app, style), standby_cell(app), health_cell(app, style),
+    rows.push_back({text_field(app, "name"), live_cell(app, style), standby_cell(app), health_cell(app, style),
                     ports_cell(app), env_cell(app, style)});
     notes += notes_for(app);
   }
@@ -115,18 +100,18 @@ std::string status_table(const json& apps, const Style& style) {
 }
 
 std::string app_details(const json& app) {
-  std::string out = fmt::format("{}\n  repo     {} (branch {})\n", text_of(app, "name"), text_of(app, "repo"),
-                                text_of(app, "branch"));
+  std::string out = fmt::format("{}\n  repo     {} (branch {})\n", text_field(app, "name"), text_field(app, "repo"),
+                                text_field(app, "branch"));
   if (has_live(app))
-    out += fmt::format("  live     {} {} since {}\n", text_of(app["live"], "id"), short_sha(app["live"]),
-                       format_time(ms_of(app["live"], "live_from")));
-  for (const auto& r : array_of(app, "standby"))
-    out += fmt::format("  standby  {} {} was live {}\n", text_of(r, "id"), short_sha(r),
-                       format_time(ms_of(r, "live_from")));
-  for (const auto& route : array_of(app, "routes")) {
-    const auto host = text_of(route, "host");
-    out += fmt::format("  route    {}{} on {}\n", host.empty() ? "*" : host, text_of(route, "path"),
-                       text_of(route, "listen"));
+    out += fmt::format("  live     {} {} since {}\n", text_field(app["live"], "id"), short_sha(app["live"]),
+                       format_time(integer_field(app["live"], "live_from")));
+  for (const auto& r : array_field(app, "standby"))
+    out += fmt::format("  standby  {} {} was live {}\n", text_field(r, "id"), short_sha(r),
+                       format_time(integer_field(r, "live_from")));
+  for (const auto& route : array_field(app, "routes")) {
+    const auto host = text_field(route, "host");
+    out += fmt::format("  route    {}{} on {}\n", host.empty() ? "*" : host, text_field(route, "path"),
+                       text_field(route, "listen"));
   }
   return out;
 }
@@ -136,8 +121,8 @@ std::string releases_table(const std::string& app, const json& releases, const S
     return fmt::format("{} has no releases yet; deploy it with `cutover deploy {}`\n", app, app);
   std::vector<std::vector<std::string>> rows{{"ID", "SHA", "BUILT", "LIVE FROM", "STATE"}};
   for (const auto& r : releases)
-    rows.push_back({text_of(r, "id"), short_sha(r), format_time(ms_of(r, "created_at")),
-                    format_time(ms_of(r, "live_from")), style.state(text_of(r, "state"))});
+    rows.push_back({text_field(r, "id"), short_sha(r), format_time(integer_field(r, "created_at")),
+                    format_time(integer_field(r, "live_from")), style.state(text_field(r, "state"))});
   return aligned_columns(rows);
 }
 
