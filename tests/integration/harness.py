@@ -264,6 +264,12 @@ apps:
         out = self.cli("--json", "logs", str(deployment_id)).stdout
         return [json.loads(line) for line in out.splitlines() if line.strip()]
 
+    def deployment(self, deployment_id):
+        return self.api("GET", f"/v1/deployments/{deployment_id}")[1]["deployment"]
+
+    def event_seen(self, deployment_id, step, kind):
+        return any(e.get("step") == step and e.get("kind") == kind for e in self.events(deployment_id))
+
     def deploy(self, *extra, check=True):
         return self.cli("deploy", self.app, *extra, check=check)
 

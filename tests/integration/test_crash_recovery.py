@@ -7,14 +7,8 @@ from harness import IntegrationTest, WebSocket, wait_for
 class CrashRecovery(IntegrationTest):
     env_options = {"drain_timeout": "60s"}
 
-    def event_seen(self, deployment, step, kind):
-        return any(e.get("step") == step and e.get("kind") == kind for e in self.env.events(deployment))
-
     def deploy_detached(self):
         return self.env.cli_json("deploy", self.env.app, "--detach")["deployment"]["id"]
-
-    def deployment(self, deployment_id):
-        return self.env.api("GET", f"/v1/deployments/{deployment_id}")[1]["deployment"]
 
     def assert_ports_only_for(self, release_ids):
         with_ports = {r["id"] for r in self.env.releases() if r["ports"]}
@@ -27,13 +21,13 @@ class CrashRecovery(IntegrationTest):
         env.deploy()
         env.repo.commit_version("v2", env={"START_DELAY_MS": "5000"})
         deployment = self.deploy_detached()
-        wait_for(lambda: self.event_seen(deployment, "start", "end"), 120, "v2's containers to start")
+        wait_for(lambda: env.event_seen(deployment, "start", "end"), 120, "v2's containers to start")
         env.daemon.kill9()
         self.assertEqual(env.containers().get(f"{env.app}-2-0"), "running")  # the crash left it behind
 
         env.daemon.start()
-        self.assertEqual(self.deployment(deployment)["state"], "failed")
-        self.assertIn("interrupted by a daemon restart", self.deployment(deployment)["error"])
+        self.assertEqual(env.deployment(deployment)["state"], "failed")
+        self.assertIn("interrupted by a daemon restart", env.deployment(deployment)["error"])
         self.assertEqual(env.status()["live"]["id"], f"{env.app}@1")
         self.assertEqual(env.served_version(), "v1")
         self.assertEqual(env.containers(), {f"{env.app}-1-0": "running"})
@@ -50,12 +44,12 @@ class CrashRecovery(IntegrationTest):
         env.repo.commit_version("v2")
         ws = WebSocket(env.listen_port)  # holds the drain open
         deployment = self.deploy_detached()
-        wait_for(lambda: self.event_seen(deployment, "switch", "end"), 120, "the switch")
+        wait_for(lambda: env.event_seen(deployment, "switch", "end"), 120, "the switch")
         env.daemon.kill9()
         ws.close()
 
         env.daemon.start()
-        self.assertEqual(self.deployment(deployment)["state"], "succeeded")
+        self.assertEqual(env.deployment(deployment)["state"], "succeeded")
         status = env.status()
         self.assertEqual(status["live"]["id"], f"{env.app}@2")
         self.assertEqual([r["id"] for r in status["standby"]], [f"{env.app}@1"])
@@ -71,16 +65,16 @@ class CrashRecovery(IntegrationTest):
         slow = env.repo.commit_version("v2", env={"START_DELAY_MS": "5000"})
         newest = env.repo.commit_version("v3")
         running = env.cli_json("deploy", env.app, "--ref", slow, "--detach")["deployment"]["id"]
-        wait_for(lambda: self.event_seen(running, "start", "end"), 120, "v2's containers to start")
+        wait_for(lambda: env.event_seen(running, "start", "end"), 120, "v2's containers to start")
         waiting = env.cli_json("deploy", env.app, "--ref", newest, "--detach")["deployment"]["id"]
-        self.assertEqual(self.deployment(waiting)["state"], "queued")
+        self.assertEqual(env.deployment(waiting)["state"], "queued")
         env.daemon.kill9()
 
         env.daemon.start()
-        wait_for(lambda: self.deployment(waiting)["state"] not in ("queued", "running"), 120,
+        wait_for(lambda: env.deployment(waiting)["state"] not in ("queued", "running"), 120,
                  "the queued deployment to run after the restart")
-        self.assertEqual(self.deployment(running)["state"], "failed")
-        self.assertEqual(self.deployment(waiting)["state"], "succeeded")
+        self.assertEqual(env.deployment(running)["state"], "failed")
+        self.assertEqual(env.deployment(waiting)["state"], "succeeded")
         self.assertEqual(env.served_version(), "v3")
         self.assertEqual(env.status()["live"]["sha"], newest)
 
@@ -91,10 +85,10 @@ class CrashRecovery(IntegrationTest):
         env.deploy()
         env.repo.commit_version("v2", extra_dockerfile="RUN sleep 3")
         deployment = self.deploy_detached()
-        wait_for(lambda: self.event_seen(deployment, "build", "begin"), 60, "the build")
+        wait_for(lambda: env.event_seen(deployment, "build", "begin"), 60, "the build")
         env.daemon.kill9()
         env.daemon.start()
-        self.assertEqual(self.deployment(deployment)["state"], "failed")
+        self.assertEqual(env.deployment(deployment)["state"], "failed")
         self.assertEqual(env.served_version(), "v1")
         self.assertEqual(env.containers(), {f"{env.app}-1-0": "running"})
 

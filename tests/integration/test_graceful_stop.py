@@ -89,12 +89,6 @@ class NotifyProtocol(IntegrationTest):
 class SigtermDuringDeployment(IntegrationTest):
     env_options = {"drain_timeout": "30s"}
 
-    def deployment(self, deployment_id):
-        return self.env.api("GET", f"/v1/deployments/{deployment_id}")[1]["deployment"]
-
-    def event_seen(self, deployment, step, kind):
-        return any(e.get("step") == step and e.get("kind") == kind for e in self.env.events(deployment))
-
     def test_build_is_abandoned_and_the_queued_one_runs_after_restart(self):
         env = self.env
         env.repo.commit_version("v1")
@@ -103,7 +97,7 @@ class SigtermDuringDeployment(IntegrationTest):
         slow = env.repo.commit_version("v2", extra_dockerfile="RUN sleep 60")
         newest = env.repo.commit_version("v3")
         building = env.cli_json("deploy", env.app, "--ref", slow, "--detach")["deployment"]["id"]
-        wait_for(lambda: self.event_seen(building, "build", "begin"), 60, "the build")
+        wait_for(lambda: env.event_seen(building, "build", "begin"), 60, "the build")
         waiting = env.cli_json("deploy", env.app, "--ref", newest, "--detach")["deployment"]["id"]
         time.sleep(1)  # into the RUN sleep
 
@@ -114,14 +108,14 @@ class SigtermDuringDeployment(IntegrationTest):
         self.assertEqual(env.served_version(), "v1")  # nginx untouched while cutoverd is down
 
         env.daemon.start()
-        abandoned = self.deployment(building)
+        abandoned = env.deployment(building)
         self.assertEqual(abandoned["state"], "failed")
         self.assertIn("stopping", abandoned["error"])
         self.assertEqual(env.containers().get(f"{env.app}-1-0"), "running")
         # The queued deployment was kept for this start, not dropped.
-        wait_for(lambda: self.deployment(waiting)["state"] not in ("queued", "running"), 120,
+        wait_for(lambda: env.deployment(waiting)["state"] not in ("queued", "running"), 120,
                  "the queued deployment to run after the restart")
-        self.assertEqual(self.deployment(waiting)["state"], "succeeded", self.deployment(waiting)["error"])
+        self.assertEqual(env.deployment(waiting)["state"], "succeeded", env.deployment(waiting)["error"])
         self.assertEqual(env.served_version(), "v3")
         live = [r for r in env.releases() if r["state"] == "live"]
         self.assertEqual(len(live), 1)
@@ -135,7 +129,7 @@ class SigtermDuringDeployment(IntegrationTest):
         slow = SlowRequests(env, 4, 6000)  # in flight on v1 across the switch
         time.sleep(0.5)
         deployment = env.cli_json("deploy", env.app, "--detach")["deployment"]["id"]
-        wait_for(lambda: self.event_seen(deployment, "drain", "begin"), 120, "the drain")
+        wait_for(lambda: env.event_seen(deployment, "drain", "begin"), 120, "the drain")
 
         env.daemon.proc.send_signal(signal.SIGTERM)
         self.assertEqual(env.daemon.proc.wait(timeout=60), 0)
@@ -144,7 +138,7 @@ class SigtermDuringDeployment(IntegrationTest):
         self.assertEqual(env.served_version(), "v2")
 
         env.daemon.start()
-        self.assertEqual(self.deployment(deployment)["state"], "succeeded")
+        self.assertEqual(env.deployment(deployment)["state"], "succeeded")
         self.assertEqual(env.status()["live"]["id"], f"{env.app}@2")
         self.assertEqual(env.containers(), {f"{env.app}-1-0": "exited", f"{env.app}-2-0": "running"})
 
