@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <exception>
 
 #include "server/daemon.hpp"
 
@@ -23,5 +24,12 @@ int main(int argc, char** argv) {
     std::printf("cutoverd %s\n", CUTOVER_VERSION);
     return 0;
   }
-  return cutover::run_daemon(config_path);
+  // The boundary of last resort: threads guard themselves (util/thread_guard.hpp),
+  // and what escapes start-up or shutdown still ends with a message, not an abort.
+  try {
+    return cutover::run_daemon(config_path);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cutoverd: internal error: %s; please report this with the log\n", e.what());
+    return 1;
+  }
 }

@@ -3,10 +3,11 @@
 a running container, under the same steady HTTP load.
 
 Each method gets its own private nginx on a 127.0.0.1 port (the harness's
-nginx.conf, and the site file rendered from cutover's own nginx template),
-the same test app image (cutover-test-base + one ENV + one small file), and
-its own loadgen run with the same parameters. Each does one initial
-deployment (v0) before the load starts, then N cutovers v1..vN under load:
+nginx.conf, and the nginx files cutoverd writes, rendered from cutover's own
+templates/nginx/*.mustache: see SiteFile), the same test app image
+(cutover-test-base + one ENV + one small file), and its own loadgen run with
+the same parameters. Each does one initial deployment (v0) before the load
+starts, then N cutovers v1..vN under load:
 
   cutover    cutoverd with one app; each iteration commits vI to a local git
              repo and runs `cutover deploy APP` (blocks until done, drain
@@ -16,16 +17,22 @@ deployment (v0) before the load starts, then N cutovers v1..vN under load:
              `docker run -d` the new image on the same 127.0.0.1 host port.
   script     a typical hand-written blue/green script: build, start the other
              color on its own port, poll /up until 200, rewrite the nginx
-             site file to the new port, `nginx -c CONF -s reload`, then
+             files to the new port, `nginx -t`, `nginx -c CONF -s reload`, then
              `docker stop -t 10` + `docker rm` the old color at once (no drain).
 
 Run from anywhere:  bench/cutover_under_load.py [--cutovers 20] [--readme bench/README.md]
+CI's smoke run (tests/integration/test_bench_smoke.py): --cutovers 1, short load.
 Needs: the build (CUTOVER_BUILD_DIR, default ./build beside bench/), dockerd,
 nginx, git, and the image cutover-test-base:latest (never pulled).
 Everything it creates is removed at the end, also on failure or Ctrl-C.
+
+Exit status: 2 if a method failed to run (the others still run and are
+reported), else 1 if the cutover method failed a request, else 0. Requests
+the baselines fail are what is measured, not an error.
 """
 import argparse
 import bisect
+import html
 import json
 import os
 import platform
@@ -75,14 +82,91 @@ def write_context(path, version):
         f.write(version + "\n")
 
 
+_TAG = re.compile(r"{{{\s*(\w+)\s*}}}|{{([#^/!]?)(.*?)}}", re.S)
+
+
+def _mustache_tokens(text):
+    """(kind, value) tokens; kind is text, raw, var, #, ^, / or !. Lines that
+    hold only whitespace and section or comment tags (multi-line comments
+    included) leave no trace, as in the mustache spec and kainjow::mustache
+    (cutoverd's renderer)."""
+    tokens, at = [], 0
+    for m in _TAG.finditer(text):
+        tokens.append(("text", text[at:m.start()]))
+        tokens.append(("raw", m.group(1)) if m.group(1) else (m.group(2) or "var", m.group(3).strip()))
+        at = m.end()
+    tokens.append(("text", text[at:]))
+    # One token list per line; text pieces keep their newline.
+    lines, line = [], []
+    for kind, value in tokens:
+        if kind != "text":
+            line.append((kind, value))
+            continue
+        for piece in value.splitlines(keepends=True):
+            line.append(("text", piece))
+            if piece.endswith("\n"):
+                lines.append(line)
+                line = []
+    lines.append(line)
+    out = []
+    for line in lines:
+        kinds = {k for k, _ in line}
+        standalone = (kinds & {"#", "^", "/", "!"} and not kinds & {"raw", "var"}
+                      and all(v.strip() == "" for k, v in line if k == "text"))
+        out += [t for t in line if t[0] != "text"] if standalone else line
+    return [t for t in out if t[0] != "!" and t != ("text", "")]
+
+
+def _mustache_tree(tokens, pos=0, closing=None):
+    nodes = []
+    while pos < len(tokens):
+        kind, value = tokens[pos]
+        pos += 1
+        if kind == "/":
+            if value != closing:
+                raise ValueError(f"mustache: {{{{/{value}}}}} closes {closing or 'nothing'}")
+            return nodes, pos
+        if kind in ("#", "^"):
+            children, pos = _mustache_tree(tokens, pos, value)
+            nodes.append((kind, value, children))
+        else:
+            nodes.append((kind, value))
+    if closing:
+        raise ValueError(f"mustache: {{{{#{closing}}}}} is never closed")
+    return nodes, pos
+
+
+def _mustache_render(nodes, stack):
+    def lookup(name):
+        for context in reversed(stack):
+            if isinstance(context, dict) and name in context:
+                return context[name]
+        return None
+
+    out = []
+    for node in nodes:
+        kind, name = node[0], node[1]
+        if kind == "text":
+            out.append(name)
+        elif kind in ("raw", "var"):
+            value = lookup(name)
+            text = "" if value is None else str(value)
+            out.append(text if kind == "raw" else html.escape(text))
+        elif kind == "#":
+            value = lookup(name)
+            items = value if isinstance(value, list) else [value] if value else []
+            for item in items:
+                out.append(_mustache_render(node[2], stack + [item]))
+        elif not lookup(name):  # "^": inverted section
+            out.append(_mustache_render(node[2], stack))
+    return "".join(out)
+
+
 def render_template(text, values):
-    """Just enough mustache for templates/nginx/*.mustache: {{{var}}} and
-    non-nested {{#list}}...{{/list}} sections over lists of dicts."""
-    def section(match):
-        name, body = match.group(1), match.group(2)
-        return "".join(render_template(body, {**values, **item}) for item in values.get(name, []))
-    text = re.sub(r"{{#(\w+)}}\n?(.*?){{/\1}}\n?", section, text, flags=re.S)
-    return re.sub(r"{{{(\w+)}}}", lambda m: str(values[m.group(1)]), text)
+    """The mustache that templates/nginx/*.mustache use: {{{var}}}, {{var}},
+    nested {{#section}} over lists, objects and booleans, {{^inverted}} and
+    {{! comments }}, names looked up through the enclosing sections."""
+    return _mustache_render(_mustache_tree(_mustache_tokens(text))[0], [values])
 
 
 def get_status(port, path, timeout=1.0):
@@ -138,30 +222,79 @@ class Nginx(harness.Nginx):
             pass
 
 
+SERVER_SECTION_MARKER = "# cutover-server: "   # agent/nginx/site_parts.hpp
+ACCESS_LOG_FORMAT = "$msec $status $request_time $upstream_addr"  # agent/core/access_record.hpp
+
+
+def server_key(listen, host):
+    """agent/nginx/site_parts.cpp: the file name of a server's sections."""
+    def escape(text):
+        return "".join(c if c in "abcdefghijklmnopqrstuvwxyz0123456789.-" else f"+{ord(c):02x}" for c in text)
+    return escape(listen) + "@" + (escape(host) if host else "_")
+
+
 class SiteFile:
-    """cutover's own nginx template, rendered for a hand-managed upstream."""
+    """The nginx files cutoverd writes for one app with one route, rendered
+    from cutover's own templates (templates/nginx/*.mustache) the way
+    agent/nginx/ renders them, for a hand-managed upstream:
+
+      sites/cutover-_common.conf   common.conf.mustache (the Connection map)
+      sites/cutover-_servers.conf  servers.conf.mustache: the server block for
+                                   the listen and host, which includes
+                                   sections/*/<key>.conf
+      sites/cutover-NAME.conf      app.conf.mustache up to its first
+                                   "# cutover-server:" line (the head: the
+                                   upstream with keepalive)
+      sections/NAME/<key>.conf     the rest (the section: the locations,
+                                   proxy_pass with HTTP/1.1 and
+                                   proxy_next_upstream)
+
+    So the baselines proxy exactly as cutover does; only the way the release
+    is replaced differs."""
 
     def __init__(self, nginx, name, listen_port):
-        self.nginx, self.name, self.listen_port = nginx, name, listen_port
+        self.nginx, self.name = nginx, name
+        self.listen = f"127.0.0.1:{listen_port}"
+        self.key = server_key(self.listen, HOST_HEADER)
+        self.sites = os.path.join(nginx.prefix, "sites")
+        self.sections = os.path.join(nginx.prefix, "sections")
+        os.makedirs(os.path.join(self.sections, name), exist_ok=True)
         tdir = os.path.join(SOURCE_DIR, "templates", "nginx")
-        with open(os.path.join(tdir, "common.conf.mustache")) as f:
-            self._write("cutover-common.conf", f.read())
-        with open(os.path.join(tdir, "app.conf.mustache")) as f:
-            self.template = f.read()
 
-    def _write(self, filename, text):
-        sites = os.path.join(self.nginx.prefix, "sites")
-        tmp = os.path.join(sites, "." + filename + ".tmp")  # not matched by cutover-*.conf
+        def template(name):
+            with open(os.path.join(tdir, name + ".conf.mustache")) as f:
+                return f.read()
+        self.template = template("app")
+        self._write(self.sites, "cutover-_common.conf",
+                    render_template(template("common"), {"access_log_format": ACCESS_LOG_FORMAT}))
+        self._write(self.sites, "cutover-_servers.conf", render_template(template("servers"), {
+            "sections_dir": self.sections,
+            "servers": [{"key": self.key, "listen": self.listen, "server_name": HOST_HEADER,
+                         "default_server": False}],
+        }))
+
+    @staticmethod
+    def _write(directory, filename, text):
+        tmp = os.path.join(directory, "." + filename + ".tmp")  # not matched by nginx's include globs
         with open(tmp, "w") as f:
             f.write(text)
-        os.replace(tmp, os.path.join(sites, filename))
+        os.replace(tmp, os.path.join(directory, filename))
 
     def point_at(self, port, release):
-        self._write(f"cutover-{self.name}.conf", render_template(self.template, {
-            "app": self.name, "release": release, "upstream": self.name.replace("-", "_"),
+        text = render_template(self.template, {
+            "app": self.name, "release": release, "upstream": "cutover_" + self.name.replace("-", "_"),
             "servers": [{"port": port}],
-            "routes": [{"listen": f"127.0.0.1:{self.listen_port}", "server_name": HOST_HEADER, "path": "/"}],
-        }))
+            "sections": [{"key": self.key, "listen": self.listen, "server_name": HOST_HEADER,
+                          "locations": [{"match": "/"}]}],
+        })
+        at = text.find("\n" + SERVER_SECTION_MARKER) + 1
+        if at == 0 or text.count("\n" + SERVER_SECTION_MARKER) != 1:
+            raise RuntimeError("templates/nginx/app.conf.mustache: expected one '# cutover-server:' section "
+                               "for one route; update SiteFile in bench/cutover_under_load.py")
+        head, section = text[:at], text[at:]
+        # As cutoverd does: sections first, the head (which names the release) last.
+        self._write(os.path.join(self.sections, self.name), self.key + ".conf", section)
+        self._write(self.sites, f"cutover-{self.name}.conf", head)
         run(["nginx", "-t", "-q", "-c", self.nginx.main_config])
 
     def reload(self):
@@ -373,9 +506,7 @@ apps:
                       check=False).stdout.split()
             if ids:
                 run(["docker", "rm", "-f", *ids], check=False)
-            images = run(["docker", "images", "-q", "--filter", f"label=cutover.app={self.app}"],
-                         check=False).stdout.split()
-            images += run(["docker", "images", "-q", f"cutover/{self.app}"], check=False).stdout.split()
+            images = run(["docker", "images", "-q", f"cutover/{self.app}"], check=False).stdout.split()
             if images:
                 run(["docker", "rmi", "-f", *sorted(set(images))], check=False)
 
@@ -650,15 +781,15 @@ def update_readme(path, text):
 
 # --------------------------------------------------------------------------- main
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n")[-1],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--cutovers", type=int, default=20, help="cutovers per method (default 20)")
     p.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ",".join(METHODS))
     p.add_argument("--connections", type=int, default=8, help="loadgen connections (default 8)")
     p.add_argument("--rate", type=int, default=1000, help="loadgen total requests/s, fixed (default 1000)")
-    p.add_argument("--warmup", type=float, default=2.0, help="seconds of load before the first cutover")
-    p.add_argument("--gap", type=float, default=1.0, help="seconds between cutovers")
-    p.add_argument("--tail", type=float, default=2.0, help="seconds of load after the last cutover")
+    p.add_argument("--warmup", type=float, default=2.0, help="seconds of load before the first cutover (default 2)")
+    p.add_argument("--gap", type=float, default=1.0, help="seconds between cutovers (default 1)")
+    p.add_argument("--tail", type=float, default=2.0, help="seconds of load after the last cutover (default 2)")
     p.add_argument("--json", metavar="FILE", help="also write all results, per cutover, as JSON")
     p.add_argument("--readme", metavar="FILE", help="replace the results block of this markdown file")
     p.add_argument("--keep", action="store_true", help="keep the temp dirs (timelines, logs)")
@@ -678,10 +809,16 @@ def main():
     command = "bench/cutover_under_load.py" + "".join(f" {a}" for a in sys.argv[1:])
     log = lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
     started = now()
+    log(f"run {run_id}: containers and images labelled cutover.bench={run_id} or cutover.app=bench-{run_id}")
     results = []
+    broken = {}  # method: why it did not run to the end
     for kind in methods:
         log(f"{kind}: setting up")
-        results.append(run_method(kind, args, run_id, log))
+        try:
+            results.append(run_method(kind, args, run_id, log))
+        except Exception as e:  # reported below and in the exit status; the other methods still run
+            broken[kind] = f"{type(e).__name__}: {e}"
+            log(f"{kind}: FAILED TO RUN: {broken[kind]}")
     elapsed = now() - started
 
     load_desc = (f"loadgen GET / through nginx, {args.connections} keep-alive connections, "
@@ -690,11 +827,16 @@ def main():
             f"Machine: {machine()}\n"
             f"Load: {load_desc}\n"
             f"Command: {command}\n\n{text_table(results)}\n")
+    for kind, why in broken.items():
+        text += f"\n{kind}: FAILED TO RUN, not in the table: {why}\n"
     print(text)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"command": command, "machine": machine(), "load": load_desc, "results": results}, f, indent=1)
-    if args.readme:
+            json.dump({"command": command, "machine": machine(), "load": load_desc, "results": results,
+                       "failed_to_run": broken}, f, indent=1)
+    if args.readme and broken:
+        log(f"not updating {args.readme}: {', '.join(broken)} failed to run")
+    elif args.readme:
         update_readme(args.readme, "\n".join([
             f"Latest run: {time.strftime('%Y-%m-%d %H:%M %Z')}, {elapsed:.0f} s in all.",
             "",
@@ -704,6 +846,8 @@ def main():
             "",
             markdown_table(results),
         ]))
+    if broken:
+        return 2
     return 0 if all(r["failed"] == 0 for r in results if r["method"] == "cutover") else 1
 
 

@@ -13,6 +13,12 @@ daemon's own share.
   daemon share  total - build - start - health: what cutover itself adds
                 (webhook intake, queueing, fetch, switch, bookkeeping)
 
+Baseline for the build step: after each push, the same kind of one-line
+change is committed again and built with a plain `docker build` of the same
+commit's files (`git archive HEAD | docker build -`, the classic builder,
+as cutover uses), timed from the command's start to its exit. The summary
+prints cutover's build step and `docker build` side by side, with the ratio.
+
 Run from the repository root after a build:  bench/push_to_live.py [--pushes 10]
 Needs dockerd, nginx, git and the image cutover-test-base:latest (never pulled).
 Everything it creates is removed at the end.
@@ -24,6 +30,7 @@ import http.client
 import json
 import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -98,6 +105,22 @@ def one_push(env, i):
     return {"total": total_ms, **steps, "daemon": daemon}
 
 
+def docker_build_baseline(env, i):
+    """A plain `docker build` of a one-line change like the pushes'; ms."""
+    env.repo.commit_version(f"b{i}")
+    tag = f"cutover-bench/plain-build:{i}"
+    archive = subprocess.Popen(["git", "-C", env.repo.path, "archive", "HEAD"], stdout=subprocess.PIPE)
+    started = time.monotonic()
+    built = subprocess.run(["docker", "build", "-q", "-t", tag, "-"], stdin=archive.stdout,
+                           capture_output=True, text=True, env={**os.environ, "DOCKER_BUILDKIT": "0"})
+    took = (time.monotonic() - started) * 1000
+    archive.wait()
+    if built.returncode != 0:
+        raise RuntimeError(f"docker build failed: {built.stderr}")
+    subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
+    return took
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pushes", type=int, default=10)
@@ -110,10 +133,13 @@ def main():
         env.daemon.start()
         env.repo.commit_version("p0")
         env.deploy()  # warms the build cache and makes p0 live
-        runs = []
+        runs, plain = [], []
         for i in range(1, args.pushes + 1):
             runs.append(one_push(env, i))
             print(f"push {i}: " + ", ".join(f"{k} {v:.0f}ms" for k, v in runs[-1].items()), flush=True)
+            time.sleep(0.5)
+            plain.append(docker_build_baseline(env, i))
+            print(f"plain docker build {i}: {plain[-1]:.0f}ms", flush=True)
             time.sleep(0.5)
     finally:
         env.cleanup()
@@ -121,6 +147,9 @@ def main():
     print(f"\nmedian of {len(runs)} pushes (ms):")
     print(" | ".join(f"{k} {statistics.median(r.get(k, 0) for r in runs):.0f}" for k in keys))
     print("max:           " + " | ".join(f"{k} {max(r.get(k, 0) for r in runs):.0f}" for k in keys))
+    ours, theirs = statistics.median(r.get("build", 0) for r in runs), statistics.median(plain)
+    print(f"\nbuild step, median: cutover {ours:.0f}ms | plain docker build {theirs:.0f}ms | "
+          f"ratio {ours / theirs:.2f}")
 
 
 if __name__ == "__main__":

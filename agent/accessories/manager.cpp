@@ -6,6 +6,7 @@
 #include "accessories/container_spec.hpp"
 #include "accessories/network.hpp"
 #include "core/port_plan.hpp"
+#include "util/url_credentials.hpp"
 
 namespace cutover {
 namespace {
@@ -202,7 +203,7 @@ Status AccessoryManager::require_image(const AccessoryConfig& accessory) {
   if (accessory.image.empty() && !accessory.repo.empty())
     return fail(fmt::format("accessory {}: no image is built from {} {} yet (the build error is logged above); fix "
                             "the repository or its build settings, then `cutover config reload`",
-                            accessory.name, accessory.repo, accessory.branch));
+                            accessory.name, redact(accessory.repo, accessory.repo), accessory.branch));
   auto here = docker_.image_exists(accessory.image);
   if (!here) return failed(accessory, "looking for its image", here.error(), "check that dockerd answers");
   if (*here) return {};

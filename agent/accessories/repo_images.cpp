@@ -1,9 +1,13 @@
 #include "accessories/repo_images.hpp"
 
+#include <chrono>
 #include <cstdint>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include "util/duration.hpp"
+#include "util/url_credentials.hpp"
 
 namespace cutover {
 
@@ -57,7 +61,7 @@ std::shared_ptr<const Config> AccessoryImages::with_images(const std::shared_ptr
 
 Result<std::string> AccessoryImages::build(const AccessoryConfig& accessory) {
   auto failed = [&](const Error& error) {
-    return fail(fmt::format("accessory {}: cannot build it from {} {}: {}", accessory.name, accessory.repo,
+    return fail(fmt::format("accessory {}: cannot build it from {} {}: {}", accessory.name, redact(accessory.repo, accessory.repo),
                             accessory.branch, error.message));
   };
   auto mirror = open_mirror_(accessory);
@@ -68,15 +72,22 @@ Result<std::string> AccessoryImages::build(const AccessoryConfig& accessory) {
   auto here = docker_.image_exists(tag);
   if (!here) return failed(here.error());
   if (*here) return tag;  // built before: a commit is built once
-  spdlog::info("accessory {}: building {} from {} {} ({})", accessory.name, tag, accessory.repo, accessory.branch,
+  spdlog::info("accessory {}: building {} from {} {} ({})", accessory.name, tag, redact(accessory.repo, accessory.repo), accessory.branch,
                sha->substr(0, 12));
-  BuildRequest request{tag, {{"cutover.accessory", accessory.name}, {"cutover.sha", *sha}},
-                       accessory.build.dockerfile, accessory.build.args, accessory.build.target, {}};
+  const auto deadline = std::chrono::steady_clock::now() + accessory.build.timeout;
+  auto too_long = [deadline] { return std::chrono::steady_clock::now() >= deadline; };
+  BuildRequest request{tag, accessory.build.dockerfile, accessory.build.args, accessory.build.target, too_long};
   auto context = [&](const ChunkSink& sink) {
     return (*mirror)->write_context_tar(*sha, accessory.build.context, sink);
   };
   auto output = [&](std::string_view line) { spdlog::debug("accessory {} build: {}", accessory.name, line); };
-  if (auto built = docker_.build(request, context, output); !built) return failed(built.error());
+  if (auto built = docker_.build(request, context, output); !built) {
+    if (too_long())
+      return failed(Error{fmt::format("the build ran longer than build.timeout ({}) and was cancelled; make the "
+                                      "Dockerfile's steps faster, or raise build.timeout of accessory {}",
+                                      format_duration(accessory.build.timeout), accessory.name)});
+    return failed(built.error());
+  }
   return tag;
 }
 

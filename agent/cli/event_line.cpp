@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "cli/printable.hpp"
+
 namespace cutover {
 
 std::string event_line(const nlohmann::json& event, const Style& style) {
   const auto kind = event.value("kind", "");
-  const auto step = event.value("step", "");
-  const auto message = event.value("message", "");
+  // Build and test output is the pushed commit's to choose.
+  const auto step = printable(event.value("step", ""));
+  const auto message = printable(event.value("message", ""));
   if (kind == "output") return fmt::format("    | {}\n", message);
   if (kind == "begin") return fmt::format("  - {:<8} {}\n", step, message);
   const auto ms = event.value("duration_ms", std::int64_t{-1});

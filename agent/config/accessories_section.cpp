@@ -6,6 +6,7 @@
 #include "config/key_paths.hpp"
 #include "config/patterns.hpp"
 #include "config/read_fields.hpp"
+#include "config/repo_url.hpp"
 #include "config/sections.hpp"
 #include "core/port_plan.hpp"
 
@@ -28,8 +29,7 @@ Status read_port_spans(const ConfigNode& value, AccessoryConfig& accessory) {
 const auto kAccessoryFields = std::to_array<FieldRule<AccessoryConfig>>({
     {"repo",
      [](const ConfigNode& v, AccessoryConfig& a) {
-       return store(a.repo, v.text_where(is_repo_location,
-                                         "a git URL (https://, ssh://, git@host:path, file://) or a local path"));
+       return store(a.repo, read_repo_url(v));
      }},
     {"branch",
      [](const ConfigNode& v, AccessoryConfig& a) {

@@ -10,6 +10,7 @@
 #include "config/patterns.hpp"
 #include "config/pipeline_stages.hpp"
 #include "config/read_fields.hpp"
+#include "config/repo_url.hpp"
 
 namespace cutover::config {
 namespace {
@@ -69,9 +70,7 @@ Status read_roles(const ConfigNode& value, AppDraft& draft) {
 const auto kAppFields = std::to_array<FieldRule<AppDraft>>({
     {"repo",
      [](const ConfigNode& v, AppDraft& d) {
-       return store(d.app.repo, v.text_where(is_repo_location,
-                                             "a git URL (https://, ssh://, git@host:path, file://) "
-                                             "or a local path"));
+       return store(d.app.repo, read_repo_url(v));
      }},
     {"branch",
      [](const ConfigNode& v, AppDraft& d) {

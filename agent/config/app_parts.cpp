@@ -56,6 +56,7 @@ const auto kBuildFields = std::to_array<FieldRule<BuildSpec>>({
        return store(b.target, v.text_where(is_build_target,
                                            "a Dockerfile stage name, or \"\" for the last stage"));
      }},
+    {"timeout", [](const ConfigNode& v, BuildSpec& b) { return store(b.timeout, v.duration(Millis{1000})); }},
 });
 
 const auto kAuthFields = std::to_array<FieldRule<AuthSpec>>({

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "util/duration.hpp"
+#include "util/utf8.hpp"
 
 namespace cutover::config {
 namespace {
@@ -105,6 +106,12 @@ Result<std::vector<ConfigNode>> ConfigNode::items(std::string_view expected) con
 
 Result<std::string> ConfigNode::text(std::string_view expected) const {
   if (!node_.IsScalar()) return reject(fmt::format("found {}", kind()), expected);
+  // Every value ends up in JSON (the Engine API, the control API), which is
+  // UTF-8 only. The value is not shown: it may be a secret.
+  if (auto bad = first_invalid_utf8(node_.Scalar()))
+    return reject(fmt::format("byte {} of the value is not UTF-8 (0x{:02X}); save the file as UTF-8", *bad + 1,
+                              static_cast<unsigned char>(node_.Scalar()[*bad])),
+                  expected);
   return node_.Scalar();
 }
 

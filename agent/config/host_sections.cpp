@@ -28,6 +28,11 @@ const auto kWebhookRateFields = std::to_array<FieldRule<WebhookRate>>({
     {"burst", [](const ConfigNode& v, WebhookRate& r) { return store(r.burst, v.integer(1, 1000000)); }},
 });
 
+const auto kHistoryFields = std::to_array<FieldRule<HistoryLimits>>({
+    {"keep", [](const ConfigNode& v, HistoryLimits& h) { return store(h.keep, v.integer(10, 1000000)); }},
+    {"max_age", [](const ConfigNode& v, HistoryLimits& h) { return store(h.max_age, v.duration(Millis{3'600'000})); }},
+});
+
 const auto kDaemonFields = std::to_array<FieldRule<DaemonConfig>>({
     {"state_dir", [](const ConfigNode& v, DaemonConfig& d) { return read_path(v, d.state_dir); }},
     {"socket", [](const ConfigNode& v, DaemonConfig& d) { return read_path(v, d.socket); }},
@@ -55,6 +60,9 @@ const auto kDaemonFields = std::to_array<FieldRule<DaemonConfig>>({
                       DaemonConfig& d) { return store(d.log_format, v.one_of(kLogFormats)); }},
     {"webhook_rate",
      [](const ConfigNode& v, DaemonConfig& d) { return read_fields(v, kWebhookRateFields, d.webhook_rate); }},
+    {"git_stall_timeout",
+     [](const ConfigNode& v, DaemonConfig& d) { return store(d.git_stall_timeout, v.duration(Millis{1000})); }},
+    {"history", [](const ConfigNode& v, DaemonConfig& d) { return read_fields(v, kHistoryFields, d.history); }},
 });
 
 const auto kNginxFields = std::to_array<FieldRule<NginxConfig>>({
@@ -88,6 +96,7 @@ Status read_nginx(const ConfigNode& mapping, NginxConfig& into) {
 void list_daemon_keys(const std::string& prefix, KeyPaths& into) {
   add_keys(kDaemonFields, prefix, into);
   add_keys(kWebhookRateFields, prefix + ".webhook_rate", into);
+  add_keys(kHistoryFields, prefix + ".history", into);
 }
 
 void list_nginx_keys(const std::string& prefix, KeyPaths& into) { add_keys(kNginxFields, prefix, into); }

@@ -20,6 +20,12 @@ struct WebhookRate {
   int burst = 20;
 };
 
+// How much deployment history the state database keeps per app.
+struct HistoryLimits {
+  int keep = 1000;                        // newest finished deployments kept
+  Millis max_age{90LL * 24 * 3'600'000};  // older finished ones are forgotten
+};
+
 struct DaemonConfig {
   std::string state_dir = "/var/lib/cutover";
   std::string socket = "/run/cutover/cutover.sock";
@@ -29,6 +35,9 @@ struct DaemonConfig {
   std::string log_level = "info";   // trace|debug|info|warn|error
   std::string log_format = "text";  // text|json
   WebhookRate webhook_rate;
+  // A git fetch that hears nothing from its server for this long fails.
+  Millis git_stall_timeout{60'000};
+  HistoryLimits history;
 };
 
 struct NginxConfig {
@@ -66,6 +75,8 @@ struct BuildSpec {
   std::string context = ".";
   std::map<std::string, std::string> args;
   std::string target;
+  // A build still running after this long is cancelled (dockerd stops it).
+  Millis timeout{30 * 60'000};
 };
 
 struct Route {

@@ -29,7 +29,7 @@ constexpr NameTable<DeploymentState, 5> kDeploymentStates{
      {DeploymentState::succeeded, "succeeded"},
      {DeploymentState::failed, "failed"},
      {DeploymentState::superseded, "superseded"}}};
-constexpr NameTable<Phase, 11> kPhases{{{Phase::queued, "queued"},
+constexpr NameTable<Phase, 12> kPhases{{{Phase::queued, "queued"},
                                        {Phase::resolving, "resolving"},
                                        {Phase::building, "building"},
                                        {Phase::testing, "testing"},
@@ -37,6 +37,7 @@ constexpr NameTable<Phase, 11> kPhases{{{Phase::queued, "queued"},
                                        {Phase::health, "health"},
                                        {Phase::switching, "switching"},
                                        {Phase::switched, "switched"},
+                                       {Phase::undoing, "undoing"},
                                        {Phase::draining, "draining"},
                                        {Phase::verifying, "verifying"},
                                        {Phase::done, "done"}}};

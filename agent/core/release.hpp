@@ -29,7 +29,23 @@ enum class DeploymentState { queued, running, succeeded, failed, superseded };
 
 // Where a running deployment is; persisted so a restarted daemon knows what to undo or finish.
 // testing: test and release stages; verifying: the verify stage (the release is live).
-enum class Phase { queued, resolving, building, testing, starting, health, switching, switched, draining, verifying, done };
+// undoing: traffic goes back to the previous release after the switch (a
+// role failed, or the store could not record the switch); recovery finishes
+// going back, never forward.
+enum class Phase {
+  queued,
+  resolving,
+  building,
+  testing,
+  starting,
+  health,
+  switching,
+  switched,
+  undoing,
+  draining,
+  verifying,
+  done
+};
 
 struct Deployment {
   std::int64_t id = 0;

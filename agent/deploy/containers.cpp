@@ -7,6 +7,7 @@
 
 #include "accessories/accessory_env.hpp"
 #include "accessories/network.hpp"
+#include "config/env_file.hpp"
 #include "health/probe.hpp"
 #include "util/files.hpp"
 
@@ -35,15 +36,9 @@ Result<std::vector<std::string>> app_environment(const Config& config, const App
   auto text = read_file(app.env_file);
   if (!text) return fail(fmt::format("app {}: cannot read env_file {}; check the path and its permissions", app.name,
                                      app.env_file));
-  std::size_t start = 0;
-  while (start < text->size()) {
-    auto end = text->find('\n', start);
-    if (end == std::string::npos) end = text->size();
-    std::string line = text->substr(start, end - start);
-    start = end + 1;
-    if (line.empty() || line.front() == '#' || line.find('=') == std::string::npos) continue;
-    env.push_back(line);
-  }
+  auto entries = config::parse_env_file(*text, app.env_file);
+  if (!entries) return fail(fmt::format("app {}: {}", app.name, entries.error().message));
+  env.insert(env.end(), entries->begin(), entries->end());
   return env;
 }
 

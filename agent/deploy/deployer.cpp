@@ -1,6 +1,7 @@
 #include "deploy/deployer.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include <fmt/format.h>
@@ -9,12 +10,15 @@
 
 #include "core/access_record.hpp"
 #include "core/dockerfile.hpp"
+#include "deploy/access_log_rotation.hpp"
 #include "deploy/containers.hpp"
 #include "deploy/roles.hpp"
+#include "deploy/step_output.hpp"
 #include "deploy/traffic.hpp"
 #include "pipeline/command_stage.hpp"
 #include "pipeline/traffic_watch.hpp"
 #include "util/duration.hpp"
+#include "util/url_credentials.hpp"
 
 namespace cutover {
 namespace {
@@ -38,10 +42,12 @@ Status Deployer::check_base_images(GitMirror& mirror, const AppConfig& app, cons
   if (!dockerfile)
     return fail(fmt::format("build {}: commit {} has no {}; check build.dockerfile and build.context", release.image,
                             short_sha(release.sha), path));
-  for (const auto& base : dockerfile_base_images(*dockerfile, app.build.args))
+  const auto bases = dockerfile_base_images(*dockerfile, app.build.args);
+  if (!bases) return fail(fmt::format("build {}: {}: {}", release.image, path, bases.error().message));
+  for (const auto& base : *bases)
     if (!TRY(engine_.docker.image_exists(base)))
-      return fail(fmt::format("build {}: base image {} (FROM in {}) is not on this host, and cutover never pulls "
-                              "images; load it first (docker pull {} or docker load)",
+      return fail(fmt::format("build {}: image {} (FROM or COPY --from in {}) is not on this host, and cutover "
+                              "never pulls images; load it first (docker pull {} or docker load)",
                               release.image, base, path, base));
   return {};
 }
@@ -87,11 +93,20 @@ void Deployer::run(Deployment d) {
 }
 
 Result<std::string> Deployer::resolve(Deployment& d, const AppConfig& app) {
-  StepTimer step(engine_.events, d.id, "resolve", fmt::format("fetch {} from {}", app.branch, app.repo));
+  StepTimer step(engine_.events, d.id, "resolve", fmt::format("fetch {} from {}", app.branch, redact(app.repo, app.repo)));
   auto resolved = [&]() -> Result<std::string> {
     auto mirror = TRY(engine_.open_mirror(app));
     auto tip = TRY(mirror->fetch_branch(app.branch));
     if (d.ref.empty() || d.ref == app.branch) return tip;
+    // A push or a poll deploys the branch tip (SPEC section 3): a delivery
+    // that arrived late or out of order must not move live traffic back.
+    if (d.trigger == "webhook" || d.trigger == "poll") {
+      if (d.ref != tip)
+        engine_.events.emit(d.id, "resolve", "info",
+                            fmt::format("{} is no longer the tip of {}; deploying the tip, {}", short_sha(d.ref),
+                                        app.branch, short_sha(tip)));
+      return tip;
+    }
     if (auto sha = mirror->resolve(d.ref)) return sha;
     // A ref that is another branch: fetch it too, then resolve again.
     TRY(mirror->fetch_branch(d.ref));
@@ -107,6 +122,8 @@ Result<std::string> Deployer::resolve(Deployment& d, const AppConfig& app) {
 
 Status Deployer::build(Deployment& d, const AppConfig& app, const Release& release) {
   StepTimer step(engine_.events, d.id, "build", fmt::format("image {}", release.image));
+  const auto deadline = std::chrono::steady_clock::now() + app.build.timeout;
+  auto too_long = [deadline] { return std::chrono::steady_clock::now() >= deadline; };
   auto built = [&]() -> Status {
     if (TRY(engine_.docker.image_exists(release.image))) {
       engine_.events.emit(d.id, "build", "info", "an image of this commit exists; build skipped");
@@ -116,14 +133,22 @@ Status Deployer::build(Deployment& d, const AppConfig& app, const Release& relea
     TRY(check_base_images(*mirror, app, release));
     // Labels come last in the build, so the Dockerfile's layers stay cached;
     // cutover.release names the release that built it (later releases of the same SHA reuse it).
-    BuildRequest request{release.image, release_labels(release), app.build.dockerfile, app.build.args,
-                         app.build.target, [this] { return engine_.stop->requested(); }};
+    BuildRequest request{release.image, app.build.dockerfile, app.build.args,
+                         app.build.target, [this, &too_long] { return engine_.stop->requested() || too_long(); }};
     auto context = [&](const ChunkSink& sink) { return mirror->write_context_tar(release.sha, app.build.context, sink); };
-    auto output = [&](std::string_view line) { engine_.events.emit(d.id, "build", "output", std::string(line)); };
-    return engine_.docker.build(request, context, output);
+    StepOutput output(engine_.events, d.id, "build");
+    auto built = engine_.docker.build(request, context, [&](std::string_view line) { output.line(line); });
+    output.finish();
+    return built;
   }();
   if (!built) {
-    if (engine_.stop->requested()) built = fail(StopRequest::reason("the build finished"));
+    if (engine_.stop->requested()) {
+      built = fail(StopRequest::reason("the build finished"));
+    } else if (too_long()) {
+      built = fail(fmt::format("the build ran longer than build.timeout ({}) and was cancelled; make the "
+                               "Dockerfile's steps faster, or raise build.timeout of app {}",
+                               format_duration(app.build.timeout), app.name));
+    }
     step.fail(built.error().message);
     return built;
   }
@@ -396,7 +421,10 @@ Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release,
 
   set_phase(d, Phase::switching);
   StepTimer step(engine_.events, d.id, "switch", "nginx: validate, reload, confirm");
-  mark.access_log_offset = file_size_or_zero(access_log_path(engine_.config()->daemon.state_dir, app.name));
+  const std::string access_log = access_log_path(engine_.config()->daemon.state_dir, app.name);
+  if (auto rotated = rotate_access_log_if_over(access_log); !rotated)
+    engine_.events.emit(d.id, "switch", "info", rotated.error().message);
+  mark.access_log_offset = file_size_or_zero(access_log);
   mark.started = now_ms();
   auto routed = route_to_release(engine_, app, release);
   if (!routed) {
@@ -404,16 +432,20 @@ Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release,
     give_up(d, release);
     return fail(routed.error().message);
   }
-  TRY(engine_.store.mark_live(app.name, release.number, now_ms()));
+  if (auto recorded = engine_.store.mark_live(app.name, release.number, now_ms()); !recorded) {
+    // nginx serves the new release but the store still names the old one:
+    // go back, so both agree on what the store can say.
+    const std::string why = fmt::format("the state database could not record {} as live ({})",
+                                        release_id(app.name, release.number), recorded.error().message);
+    step.fail(why);
+    return switch_back(d, app, release, previous, why);
+  }
   set_phase(d, Phase::switched);
   step.end(fmt::format("nginx serves {} (validated in {}ms, reloaded and confirmed in {}ms)",
                        release_id(app.name, release.number), routed->validate_ms, routed->confirm_ms));
 
-  if (auto roles = replace_roles(d, app, release, previous); !roles) {
-    if (auto undone = undo_switch(d, app, release, previous); !undone)
-      return fail(roles.error().message + "; and routing back failed: " + undone.error().message);
-    return roles;
-  }
+  if (auto roles = replace_roles(d, app, release, previous); !roles)
+    return switch_back(d, app, release, previous, roles.error().message);
   drain_previous(d, app);
   return {};
 }
@@ -440,6 +472,16 @@ Status Deployer::replace_roles(Deployment& d, const AppConfig& app, const Releas
   step.end(previous ? fmt::format("running; those of {} stopped", release_id(app.name, previous->number))
                     : std::string("running"));
   return {};
+}
+
+// After the switch, something failed: traffic goes back. The phase says so
+// first, so a crash from here on is recovered backwards.
+Status Deployer::switch_back(Deployment& d, const AppConfig& app, const Release& release,
+                             const std::optional<Release>& previous, const std::string& why) {
+  set_phase(d, Phase::undoing);
+  if (auto undone = undo_switch(d, app, release, previous); !undone)
+    return fail(why + "; and routing back failed: " + undone.error().message);
+  return fail(why);
 }
 
 // A role failed after the switch: the routed role goes back to the previous
@@ -488,8 +530,11 @@ void Deployer::drain_previous(Deployment& d, const AppConfig& app) {
 void Deployer::give_up(const Deployment& d, const Release& release) {
   if (d.kind == DeploymentKind::deploy) return discard(release);
   // A rollback target stays retained: stopped again, still a standby.
-  auto app = engine_.config()->apps.at(release.app);
-  (void)stop_release_containers(engine_, release, app.stop_timeout);
+  // The app may have left the config in a reload since the rollback began.
+  auto config = engine_.config();
+  auto app = config->apps.find(release.app);
+  (void)stop_release_containers(engine_, release,
+                                app != config->apps.end() ? app->second.stop_timeout : AppConfig{}.stop_timeout);
   (void)engine_.store.set_release_state(release.app, release.number, ReleaseState::standby);
 }
 

@@ -48,6 +48,8 @@ class Deployer {
                        const std::optional<Release>& previous);
   Status undo_switch(Deployment& d, const AppConfig& app, const Release& release,
                      const std::optional<Release>& previous);
+  Status switch_back(Deployment& d, const AppConfig& app, const Release& release,
+                     const std::optional<Release>& previous, const std::string& why);
   void set_phase(Deployment& d, Phase phase);
   void give_up(const Deployment& d, const Release& release);
   void discard(const Release& release);

@@ -45,6 +45,12 @@ struct Engine {
   std::shared_ptr<AppLocks> locks = std::make_shared<AppLocks>();
   // How long a new role replica must stay running to count as started (deploy/roles.hpp).
   Millis role_settle{2000};
+  // A drained release's stop is tried again this long while dockerd does not
+  // answer: a restarting dockerd starts the release's unless-stopped
+  // containers again, and nothing else would stop them before the next
+  // cutoverd start.
+  Millis docker_retry_for{60000};
+  Millis docker_retry_every{1000};
   // Set on SIGTERM: deployments abandon what has not reached the switch.
   std::shared_ptr<StopRequest> stop = std::make_shared<StopRequest>();
 };

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "util/thread_guard.hpp"
+
 namespace cutover {
 namespace {
 
@@ -59,7 +61,7 @@ void Poller::run() {
       auto [due, fresh] = due_.try_emplace(name, now);
       if (due->second <= now) {
         lock.unlock();
-        poll_once(app);
+        guarded(fmt::format("poll {}", name), [&] { poll_once(app); });
         lock.lock();
         if (stopping_) return;
         due->second = std::chrono::steady_clock::now() + jittered(app.poll);

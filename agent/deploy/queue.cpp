@@ -1,6 +1,9 @@
 #include "deploy/queue.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "util/thread_guard.hpp"
 
 namespace cutover {
 
@@ -55,10 +58,45 @@ void DeployQueue::work(const std::string& app) {
     lane.waiting.reset();
     lane.running = true;
     lock.unlock();
-    deployer_.run(next);
+    if (!guarded(fmt::format("deployment {} of {}", next.id, app), [&] { deployer_.run(next); }))
+      end_after_internal_error(next.id);
+    forget_old_history(app);
     lock.lock();
     lane.running = false;
   }
+}
+
+// After each deployment of an app, so the history stays within
+// daemon.history however long cutoverd runs.
+void DeployQueue::forget_old_history(const std::string& app) {
+  const HistoryLimits limits = engine_.config()->daemon.history;
+  const auto pruned = engine_.store.prune_history(app, limits.keep, now_ms() - limits.max_age.count());
+  if (!pruned) {
+    spdlog::warn("{}: cannot forget old deployments ({}); the state database keeps growing until this works",
+                 app, pruned.error().message);
+  } else if (pruned->deployments > 0) {
+    spdlog::debug("{}: forgot {} old deployment(s), {} event(s), {} webhook delivery record(s) (daemon.history)", app,
+                  pruned->deployments, pruned->events, pruned->deliveries);
+  }
+}
+
+// The deployment a lane was running when an exception ended it: failed, so
+// it does not stay "running" until the next start. What it left half-done
+// (containers, ports) is what recovery puts right at that start.
+void DeployQueue::end_after_internal_error(std::int64_t id) {
+  auto found = engine_.store.deployment(id);
+  if (!found || !*found) return;
+  Deployment d = **found;
+  if (d.state == DeploymentState::succeeded || d.state == DeploymentState::failed) return;
+  d.state = DeploymentState::failed;
+  d.error = fmt::format("cutoverd hit an internal error during {} (see its log); the live release is the one "
+                        "`cutover status` shows, and a restart of cutoverd clears what this deployment left",
+                        to_string(d.phase));
+  d.phase = Phase::done;
+  d.finished_at = now_ms();
+  (void)engine_.store.update_deployment(d);
+  engine_.events.emit(d.id, "done", "fail", d.error, d.finished_at - d.created_at);
+  engine_.events.notify();
 }
 
 bool DeployQueue::busy(const std::string& app) {

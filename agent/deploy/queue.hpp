@@ -38,6 +38,8 @@ class DeployQueue {
   void work(const std::string& app);
   // Puts d in its app's lane, superseding a waiting one; mutex_ held.
   void enqueue(const Deployment& d, const std::string& note);
+  void end_after_internal_error(std::int64_t id);
+  void forget_old_history(const std::string& app);
 
   Engine& engine_;
   Deployer deployer_;

@@ -27,19 +27,22 @@ void finish(Engine& engine, Deployment& d, DeploymentState state, const std::str
 
 // Undo a deployment that had not moved traffic: its new release goes away
 // (or, for a rollback, back to standby).
+// The interrupted deployment's release does not go live: a rollback's
+// target stays retained, stopped, as before it; a new release is discarded.
+void set_aside(Engine& engine, const Deployment& d, const Release& release, const AppConfig* app) {
+  if (d.kind == DeploymentKind::rollback && app) {
+    (void)stop_release_containers(engine, release, app->stop_timeout);
+    (void)engine.store.set_release_state(release.app, release.number, ReleaseState::standby);
+    return;
+  }
+  (void)remove_release_containers(engine, release.app, release.number);
+  (void)engine.store.free_ports(release.app, release.number);
+  (void)engine.store.set_release_state(release.app, release.number, ReleaseState::failed);
+}
+
 void undo(Engine& engine, Deployment& d, const AppConfig* app) {
   auto release = engine.store.release(d.app, d.release_number);
-  if (release && *release && (*release)->state != ReleaseState::live) {
-    const auto& r = **release;
-    if (d.kind == DeploymentKind::rollback && app) {
-      (void)stop_release_containers(engine, r, app->stop_timeout);
-      (void)engine.store.set_release_state(r.app, r.number, ReleaseState::standby);
-    } else {
-      (void)remove_release_containers(engine, r.app, r.number);
-      (void)engine.store.free_ports(r.app, r.number);
-      (void)engine.store.set_release_state(r.app, r.number, ReleaseState::failed);
-    }
-  }
+  if (release && *release && (*release)->state != ReleaseState::live) set_aside(engine, d, **release, app);
   finish(engine, d, DeploymentState::failed,
          fmt::format("interrupted by a daemon restart while {}; the previous release stayed live; deploy again",
                      to_string(d.phase)));
@@ -58,6 +61,29 @@ bool switch_completed(Engine& engine, const Deployment& d, const AppConfig& app)
   return route_to_release(engine, app, **release).has_value();
 }
 
+// Traffic was going back after the switch (a role failed): finish going
+// back. Going forward would promote the release that was just rejected.
+void finish_switch_back(Engine& engine, Deployment& d, const AppConfig* app) {
+  std::string outcome = "nginx's files for it were removed";
+  if (app && d.previous_release > 0) {
+    auto previous = engine.store.release(d.app, d.previous_release);
+    if (previous && *previous) {
+      outcome = fmt::format("{} is live again", release_id(d.app, d.previous_release));
+      if (auto routed = route_to_release(engine, *app, **previous); !routed)
+        outcome = fmt::format("routing back to {} failed: {}", release_id(d.app, d.previous_release),
+                              routed.error().message);
+      (void)engine.store.mark_live(d.app, d.previous_release, (*previous)->live_from);
+    }
+  } else if (app) {
+    (void)remove_app_site(engine, d.app);
+  }
+  auto rejected = engine.store.release(d.app, d.release_number);
+  if (rejected && *rejected) set_aside(engine, d, **rejected, app);
+  finish(engine, d, DeploymentState::failed,
+         fmt::format("interrupted by a daemon restart while switching back from {}; {}",
+                     release_id(d.app, d.release_number), outcome));
+}
+
 void resolve_interrupted(Engine& engine, Deployment& d, const Config& config) {
   auto app_it = config.apps.find(d.app);
   const AppConfig* app = app_it == config.apps.end() ? nullptr : &app_it->second;
@@ -67,6 +93,7 @@ void resolve_interrupted(Engine& engine, Deployment& d, const Config& config) {
     return finish(engine, d, DeploymentState::failed,
                   fmt::format("interrupted by a daemon restart while verifying {}; verification did not finish",
                               release_id(d.app, d.release_number)));
+  if (d.phase == Phase::undoing) return finish_switch_back(engine, d, app);
   bool moved_traffic = d.phase == Phase::switched || d.phase == Phase::draining || d.phase == Phase::done;
   if (d.phase == Phase::switching && app) moved_traffic = switch_completed(engine, d, *app);
   if (!moved_traffic) return undo(engine, d, app);

@@ -1,6 +1,7 @@
 #include "deploy/route_follower.hpp"
 
 #include "deploy/traffic.hpp"
+#include "util/thread_guard.hpp"
 
 namespace cutover {
 
@@ -30,7 +31,7 @@ void RouteFollower::run() {
     if (stopping_) return;
     pending_ = false;
     lock.unlock();
-    reroute_live_apps(engine_);
+    guarded("routes: following the config", [&] { reroute_live_apps(engine_); });
     lock.lock();
   }
 }

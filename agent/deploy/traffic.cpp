@@ -151,9 +151,24 @@ Result<int> wait_for_drain(Engine& engine, const std::set<int>& ports, Millis ti
   }
 }
 
+namespace {
+
+Status stop_while_docker_recovers(Engine& engine, const Release& release, Millis stop_timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + engine.docker_retry_for;
+  for (;;) {
+    auto stopped = stop_release_containers(engine, release, stop_timeout);
+    if (stopped || engine.stop->requested() || std::chrono::steady_clock::now() >= deadline) return stopped;
+    spdlog::warn("{}: cannot stop yet ({}); trying again", release_id(release.app, release.number),
+                 stopped.error().message);
+    std::this_thread::sleep_for(engine.docker_retry_every);
+  }
+}
+
+}  // namespace
+
 Result<int> drain_and_stop(Engine& engine, const AppConfig& app, const Release& release) {
   int open = TRY(wait_for_drain(engine, std::set<int>(release.ports.begin(), release.ports.end()), app.drain_timeout));
-  TRY(stop_release_containers(engine, release, app.stop_timeout));
+  TRY(stop_while_docker_recovers(engine, release, app.stop_timeout));
   return open;
 }
 

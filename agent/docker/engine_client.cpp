@@ -52,8 +52,8 @@ std::string build_path(const BuildRequest& request) {
   // version=1 asks for the classic builder: BuildKit would need a session
   // stream that cutover does not implement.
   std::string path = fmt::format(
-      "/build?t={}&dockerfile={}&buildargs={}&labels={}&rm=1&forcerm=1&pull=0&version=1", url_escape(request.tag),
-      url_escape(request.dockerfile), url_escape(json_text(request.args)), url_escape(json_text(request.labels)));
+      "/build?t={}&dockerfile={}&buildargs={}&rm=1&forcerm=1&pull=0&version=1", url_escape(request.tag),
+      url_escape(request.dockerfile), url_escape(json_text(request.args)));
   if (!request.target.empty()) path += fmt::format("&target={}", url_escape(request.target));
   return path;
 }

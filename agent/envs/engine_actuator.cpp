@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/access_record.hpp"
+#include "deploy/access_log_rotation.hpp"
 #include "deploy/containers.hpp"
 #include "deploy/deployer.hpp"
 #include "deploy/roles.hpp"
@@ -93,6 +94,10 @@ Result<WakeTimings> EngineActuator::bring_up(const EnvironmentConfig& environmen
                       TRY(engine_.nginx.read_site(app.name)) == TRY(render_release_site(engine_, app, kept));
   if (!routed) {
     auto switched_at = now_ms();
+    // A wake's reload reopens the log too (deploy/access_log_rotation.hpp).
+    if (auto rotated = rotate_access_log_if_over(access_log_path(engine_.config()->daemon.state_dir, app.name));
+        !rotated)
+      spdlog::warn("{}: {}", app.name, rotated.error().message);
     TRY(route_to_release(engine_, app, kept));
     timings.switch_ms = since(switched_at);
   }

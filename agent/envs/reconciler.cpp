@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "envs/until_time.hpp"
+#include "util/thread_guard.hpp"
 
 namespace cutover::envs {
 namespace {
@@ -205,7 +206,10 @@ void Reconciler::dispatch(Environment& env, const Desired& desired) {
   env.target = desired.state;
   if (parts_.synchronous) return;
   if (env.worker.joinable()) env.worker.join();  // it has finished: converging was false
-  env.worker = std::thread([this, name = env.config.name, desired] { converge(name, desired); });
+  env.worker = std::thread([this, name = env.config.name, desired] {
+    if (!guarded(fmt::format("environment {}: convergence", name), [&] { converge(name, desired); }))
+      converge_failed(name, "an internal error (see cutoverd's log)");
+  });
 }
 
 std::string Reconciler::retry_after_text(const Environment& env, TimestampMs now) const {
@@ -256,7 +260,8 @@ void Reconciler::converge(const std::string& name, Desired desired) {
     }
     // Apps come up side by side: the slowest one's steps are the environment's.
     if (result->total_ms >= timings.total_ms) timings = *result;
-    brought_up[app] = desired.replicas.value_or(config->apps.at(app).replicas);
+    auto app_config = config->apps.find(app);
+    if (app_config != config->apps.end()) brought_up[app] = desired.replicas.value_or(app_config->second.replicas);
   }
   std::lock_guard lock(mutex_);
   auto* env = find(name);
@@ -295,6 +300,19 @@ void Reconciler::converge(const std::string& name, Desired desired) {
   wakeup_.notify_all();
 }
 
+// What converge() records for a failure, for one that never got there.
+void Reconciler::converge_failed(const std::string& name, const std::string& why) {
+  std::lock_guard lock(mutex_);
+  if (auto* env = find(name)) {
+    env->converging = false;
+    env->last_error = why;
+    env->retry_at = parts_.clock() + parts_.retry_after_failure.count();
+    env->needs_converge = true;
+  }
+  poked_ = true;
+  wakeup_.notify_all();
+}
+
 void Reconciler::poke() {
   std::lock_guard lock(mutex_);
   poked_ = true;
@@ -304,7 +322,8 @@ void Reconciler::poke() {
 void Reconciler::start() {
   thread_ = std::thread([this] {
     for (;;) {
-      auto next = pass();
+      std::optional<TimestampMs> next = parts_.clock() + parts_.retry_after_failure.count();
+      guarded("environments: reconciler pass", [&] { next = pass(); });
       std::unique_lock lock(mutex_);
       if (stopping_) return;
       TimestampMs wait = next ? std::clamp<TimestampMs>(*next - parts_.clock(), 0, kLongestWait) : kLongestWait;

@@ -46,6 +46,7 @@ class Reconciler : public EnvironmentControl {
   Status load();
   // One pass at the clock's now; returns when the next one is due.
   std::optional<TimestampMs> pass();
+  void converge_failed(const std::string& name, const std::string& why);
   // Runs passes on a thread of its own until stop().
   void start();
   // After start(): waits until every environment has converged once (a

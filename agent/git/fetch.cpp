@@ -8,7 +8,8 @@
 
 #include "git/libgit2.hpp"
 #include "git/remote_callbacks.hpp"
-#include "git/remote_url.hpp"
+#include "util/duration.hpp"
+#include "util/url_credentials.hpp"
 
 namespace cutover {
 namespace {
@@ -56,6 +57,8 @@ Result<std::string> fetch_origin_branch(git_remote* origin, const AuthSpec& auth
   const std::string url = git_remote_url(origin);
   const std::string shown_url = redact(url, url);
   RemoteCallbacks callbacks(auth, url);
+  StallWatch watch(git_stall_limit());
+  callbacks.report_progress_to(watch);
   git_fetch_options options;
   git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION);
   callbacks.attach(options.callbacks);
@@ -74,6 +77,12 @@ Result<std::string> fetch_origin_branch(git_remote* origin, const AuthSpec& auth
     // The refusal names its own next step; the generic one would mislead.
     if (const auto& refusal = callbacks.host_key().refusal()) {
       return fail(fmt::format("git fetch {} branch {}: {}", shown_url, branch, *refusal));
+    }
+    if (watch.stalled()) {
+      return fail(fmt::format("git fetch {} branch {}: the server sent nothing for {}, so the fetch was abandoned; "
+                              "check that the git server answers (git ls-remote {}), or raise "
+                              "daemon.git_stall_timeout for a slow one",
+                              shown_url, branch, format_duration(git_stall_limit()), shown_url));
     }
     const std::string error = redact(last_git_error(), url);
     return fail(fmt::format("git fetch {} branch {}: {}; {}", shown_url, branch, error, next_step(error)));

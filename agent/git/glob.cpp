@@ -1,5 +1,9 @@
 #include "git/glob.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <unordered_set>
+
 namespace cutover {
 namespace {
 
@@ -49,55 +53,81 @@ size_t char_length(std::string_view text) {
   return length;
 }
 
-bool match_from(std::string_view pattern, std::string_view path);
+// One match of a pattern against a path. Every '*' and '**' tries the rest
+// of the pattern at several places in the path, and the same (rest of
+// pattern, rest of path) pair comes back again and again: "*a*a*a*a*b"
+// against a long run of a's took exponential time. A pair that failed once
+// fails again, so it is remembered and the match stays polynomial in the
+// pattern's and the path's lengths.
+class Matcher {
+ public:
+  // One '*' alone cannot repeat work, and most patterns have at most one:
+  // those match without the bookkeeping.
+  Matcher(std::string_view pattern, std::string_view path)
+      : pattern_(pattern), path_(path), remember_(std::ranges::count(pattern, '*') > 1) {}
 
-// "**": the rest of the pattern matches here or after any '/'.
-bool match_directories(std::string_view rest, std::string_view path) {
-  if (rest.empty()) return true;
-  if (match_from(rest, path)) return true;
-  for (size_t slash = path.find('/'); slash != std::string_view::npos;
-       slash = path.find('/', slash + 1)) {
-    if (match_from(rest, path.substr(slash + 1))) return true;
+  bool from(std::string_view pattern, std::string_view path) {
+    if (!remember_) return walk(pattern, path);
+    const std::uint64_t key = (std::uint64_t{pattern_.size() - pattern.size()} << 32) | (path_.size() - path.size());
+    if (failed_.contains(key)) return false;
+    const bool matched = walk(pattern, path);
+    if (!matched) failed_.insert(key);
+    return matched;
   }
-  return false;
-}
 
-// "*": the rest of the pattern matches after some run of non-'/' characters.
-bool match_star(std::string_view rest, std::string_view path) {
-  for (size_t at = 0;; at += char_length(path.substr(at))) {
-    if (match_from(rest, path.substr(at))) return true;
-    if (at >= path.size() || path[at] == '/') return false;
-  }
-}
-
-bool match_from(std::string_view pattern, std::string_view path) {
-  while (!pattern.empty()) {
-    if (pattern.starts_with("**")) {
-      pattern.remove_prefix(pattern.starts_with("**/") ? 3 : 2);
-      return match_directories(pattern, path);
+ private:
+  // "**": the rest of the pattern matches here or after any '/'.
+  bool directories(std::string_view rest, std::string_view path) {
+    if (rest.empty()) return true;
+    if (from(rest, path)) return true;
+    for (size_t slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) {
+      if (from(rest, path.substr(slash + 1))) return true;
     }
-    if (pattern[0] == '*') return match_star(pattern.substr(1), path);
-    if (path.empty()) return false;
-    if (pattern[0] == '?') {
-      if (path[0] == '/') return false;
+    return false;
+  }
+
+  // "*": the rest of the pattern matches after some run of non-'/' characters.
+  bool star(std::string_view rest, std::string_view path) {
+    for (size_t at = 0;; at += char_length(path.substr(at))) {
+      if (from(rest, path.substr(at))) return true;
+      if (at >= path.size() || path[at] == '/') return false;
+    }
+  }
+
+  bool walk(std::string_view pattern, std::string_view path) {
+    while (!pattern.empty()) {
+      if (pattern.starts_with("**")) {
+        pattern.remove_prefix(pattern.starts_with("**/") ? 3 : 2);
+        return directories(pattern, path);
+      }
+      if (pattern[0] == '*') return star(pattern.substr(1), path);
+      if (path.empty()) return false;
+      if (pattern[0] == '?') {
+        if (path[0] == '/') return false;
+        pattern.remove_prefix(1);
+        path.remove_prefix(char_length(path));
+        continue;
+      }
+      if (pattern[0] == '[') {
+        const ClassScan scan = scan_class(pattern, static_cast<unsigned char>(path[0]));
+        if (!scan.matched) return false;
+        pattern.remove_prefix(scan.length);
+        path.remove_prefix(1);
+        continue;
+      }
+      if (pattern[0] == '\\' && pattern.size() > 1) pattern.remove_prefix(1);
+      if (pattern[0] != path[0]) return false;
       pattern.remove_prefix(1);
-      path.remove_prefix(char_length(path));
-      continue;
-    }
-    if (pattern[0] == '[') {
-      const ClassScan scan = scan_class(pattern, static_cast<unsigned char>(path[0]));
-      if (!scan.matched) return false;
-      pattern.remove_prefix(scan.length);
       path.remove_prefix(1);
-      continue;
     }
-    if (pattern[0] == '\\' && pattern.size() > 1) pattern.remove_prefix(1);
-    if (pattern[0] != path[0]) return false;
-    pattern.remove_prefix(1);
-    path.remove_prefix(1);
+    return path.empty();
   }
-  return path.empty();
-}
+
+  std::string_view pattern_;
+  std::string_view path_;
+  bool remember_;
+  std::unordered_set<std::uint64_t> failed_;
+};
 
 }  // namespace
 
@@ -115,7 +145,7 @@ std::string glob_syntax_error(std::string_view pattern) {
 }
 
 bool glob_match(std::string_view pattern, std::string_view path) {
-  return match_from(pattern, path);
+  return Matcher(pattern, path).from(pattern, path);
 }
 
 }  // namespace cutover

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "git/known_hosts.hpp"
-#include "git/remote_url.hpp"
+#include "util/url_credentials.hpp"
 #include "git/ssh_remote.hpp"
 #include "util/files.hpp"
 

@@ -3,40 +3,45 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <mutex>
 #include <utility>
 
 #include "git/commit_file.hpp"
 #include "git/context_tar.hpp"
 #include "git/fetch.hpp"
 #include "git/libgit2.hpp"
-#include "git/remote_url.hpp"
 #include "git/resolve.hpp"
+#include "util/url_credentials.hpp"
 
 namespace cutover {
 namespace {
 
-// Not thread-safe: a libgit2 repository handle serves one thread at a time,
-// which the one-deployment-per-app rule guarantees.
+// A libgit2 repository handle serves one thread at a time: the app's lane
+// and the poller share this one, so each call holds the mirror's mutex.
 class LibGit2Mirror final : public GitMirror {
  public:
   LibGit2Mirror(GitPtr<git_repository> repo, GitPtr<git_remote> origin, AuthSpec auth)
       : repo_(std::move(repo)), origin_(std::move(origin)), auth_(std::move(auth)) {}
 
   Result<std::string> fetch_branch(const std::string& branch) override {
+    std::lock_guard lock(mutex_);
     return fetch_origin_branch(origin_.get(), auth_, branch);
   }
 
   Result<std::string> resolve(const std::string& ref) override {
+    std::lock_guard lock(mutex_);
     const std::string url = git_remote_url(origin_.get());
     return resolve_commit(repo_.get(), ref, redact(url, url));
   }
 
   Status write_context_tar(const std::string& sha, const std::string& context_dir,
                            const ChunkSink& sink) override {
+    std::lock_guard lock(mutex_);
     return stream_context_tar(repo_.get(), sha, context_dir, sink);
   }
 
   Result<std::optional<std::string>> read_file(const std::string& sha, const std::string& path) override {
+    std::lock_guard lock(mutex_);
     return read_commit_file(repo_.get(), sha, path);
   }
 
@@ -47,6 +52,7 @@ class LibGit2Mirror final : public GitMirror {
   // otherwise repeat on each fetch (fixed upstream by libgit2 PR #6382).
   GitPtr<git_remote> origin_;
   AuthSpec auth_;
+  std::mutex mutex_;
 };
 
 Result<GitPtr<git_repository>> open_or_create_bare(const std::string& dir) {

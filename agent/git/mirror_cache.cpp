@@ -8,7 +8,9 @@ Result<GitMirror*> MirrorCache::get(const AppConfig& app) {
   // A reload that changes auth (a new key, another known_hosts) must reach
   // the next fetch, and the mirror holds the auth it was opened with.
   if (!entry.mirror || entry.url != app.repo || entry.auth != app.auth) {
-    entry.mirror = TRY(GitMirror::open(root_ + "/" + app.name + ".git", app.repo, app.auth));
+    // Kept, not freed: the lane or the poller may still be in a call on it.
+    if (entry.mirror) retired_.push_back(std::move(entry.mirror));
+    entry.mirror = TRY(GitMirror::open(dir_of(app.name), app.repo, app.auth));
     entry.url = app.repo;
     entry.auth = app.auth;
   }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "git/mirror.hpp"
 
@@ -16,6 +17,8 @@ class MirrorCache {
   explicit MirrorCache(std::string root) : root_(std::move(root)) {}
   // The mirror stays owned by the cache; one deployment per app uses it at a time.
   Result<GitMirror*> get(const AppConfig& app);
+  // Where app's bare mirror is on disk.
+  std::string dir_of(const std::string& app) const { return root_ + "/" + app + ".git"; }
 
  private:
   struct Entry {
@@ -26,6 +29,7 @@ class MirrorCache {
   std::string root_;
   std::mutex mutex_;
   std::map<std::string, Entry> mirrors_;
+  std::vector<std::unique_ptr<GitMirror>> retired_;  // replaced after a repo or auth change
 };
 
 }  // namespace cutover

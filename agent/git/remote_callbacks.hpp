@@ -9,6 +9,7 @@
 #include "core/config.hpp"
 #include "git/credentials.hpp"
 #include "git/host_key_check.hpp"
+#include "git/stall_watch.hpp"
 
 namespace cutover {
 
@@ -21,12 +22,16 @@ class RemoteCallbacks {
 
   // Routes one connection's questions to this object, which must outlive it.
   void attach(git_remote_callbacks& callbacks);
+  // Tells watch of everything the server sends; it must outlive the connection.
+  void report_progress_to(StallWatch& watch) { watch_ = &watch; }
 
   const HostKeyCheck& host_key() const { return host_key_; }
+  StallWatch* watch() const { return watch_; }
 
  private:
   Credentials credentials_;
   HostKeyCheck host_key_;
+  StallWatch* watch_ = nullptr;
 };
 
 }  // namespace cutover

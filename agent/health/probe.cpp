@@ -28,6 +28,7 @@ Status wait_healthy(int host_port, const HealthSpec& health, const LivenessCheck
   request.url = fmt::format("http://127.0.0.1:{}{}", host_port, health.path);
   request.timeout = health.timeout;
   request.connect_timeout = health.timeout;
+  request.max_body = 1024 * 1024;  // only the status matters
 
   std::this_thread::sleep_for(health.start_period);
   auto deadline = Clock::now() + health.deploy_timeout;

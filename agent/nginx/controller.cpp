@@ -1,6 +1,7 @@
 #include "nginx/controller.hpp"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -45,6 +46,18 @@ std::string route_connect_address(const std::string& listen) {
 
 std::string templates_dir(const NginxConfig& config) {
   return config.templates_dir.empty() ? (share_dir() / "templates").string() : config.templates_dir;
+}
+
+Status check_templates(const NginxConfig& config) {
+  const std::string dir = templates_dir(config);
+  for (const char* name : {"app", "asleep", "common", "servers"}) {
+    const std::string path = fmt::format("{}/nginx/{}.conf.mustache", dir, name);
+    if (::access(path.c_str(), R_OK) != 0)
+      return fail(fmt::format("nginx template {} cannot be read: {}; set nginx.templates_dir to the directory that "
+                              "holds nginx/*.mustache (the templates/ of cutover's source or share/cutover/templates)",
+                              path, std::strerror(errno)));
+  }
+  return {};
 }
 
 std::string NginxController::head_path(const std::string& app) const {
@@ -183,6 +196,7 @@ Status NginxController::confirm(const std::string& app, const std::vector<Route>
     request.url = fmt::format("http://{}/__cutover/release/{}", route_connect_address(route.listen), app);
     request.headers.emplace_back("Host", route.host.empty() ? std::string("localhost") : route.host);
     request.timeout = Millis{1000};
+    request.max_body = 64 * 1024;  // a release id
     std::string last;
     for (;;) {
       auto answer = http_request(request);

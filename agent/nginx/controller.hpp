@@ -66,5 +66,9 @@ class NginxController : public Nginx {
 // "80" → "127.0.0.1:80"; "127.0.0.1:8080" and "[::1]:8080" stay.
 std::string route_connect_address(const std::string& listen);
 std::string templates_dir(const NginxConfig& config);
+// Every nginx template a deployment, a sleep or a reload renders is readable
+// there: checked at start-up, so a missing directory is named then and not
+// at the first deployment.
+Status check_templates(const NginxConfig& config);
 
 }  // namespace cutover

@@ -17,5 +17,8 @@ namespace cutover {
 std::vector<std::string> location_matches(const std::string& path);
 
 kainjow::mustache::data server_sections(const std::vector<Route>& routes);
+// The address the confirm request comes from for a route on `listen`, when
+// the marker location must allow it: "" for a port, wildcard or loopback.
+std::string confirm_source(const std::string& listen);
 
 }  // namespace cutover

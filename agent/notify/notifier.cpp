@@ -1,4 +1,5 @@
 #include "notify/notifier.hpp"
+#include "util/thread_guard.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -114,7 +115,8 @@ void Notifier::work() {
       timeout = std::clamp(std::chrono::duration_cast<Millis>(deadline_ - now), Millis{1}, options_.timeout);
     // Only this thread changes or removes a queued job, so it is read unlocked.
     lock.unlock();
-    const Result<long> answer = sender_.post(job->delivery.post, timeout);
+    Result<long> answer = fail("an internal error (see cutoverd's log)");
+    guarded(fmt::format("notify {}", job->delivery.app), [&] { answer = sender_.post(job->delivery.post, timeout); });
     lock.lock();
     settle(job, answer);
   }

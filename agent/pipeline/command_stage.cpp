@@ -6,41 +6,35 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include "deploy/step_output.hpp"
 #include "util/duration.hpp"
 
 namespace cutover {
 namespace {
 
-// A test suite may print a lot; the log keeps the start, the error message the end.
-constexpr int kMaxLoggedLines = 5000;
+// The error message quotes the end of the output.
 constexpr std::size_t kTailLines = 15;
 // The command is over its time: it gets no grace period.
 constexpr Millis kKillTimeout{0};
 
 class StageOutput {
  public:
-  StageOutput(EventLog& events, const CommandStageRun& run) : events_(events), run_(run) {}
+  StageOutput(EventLog& events, const CommandStageRun& run) : stored_(events, run.deployment, run.step) {}
 
   void line(std::string_view text) {
-    if (logged_ < kMaxLoggedLines) {
-      events_.emit(run_.deployment, run_.step, "output", std::string(text));
-    } else if (logged_ == kMaxLoggedLines) {
-      events_.emit(run_.deployment, run_.step, "info",
-                   fmt::format("more than {} lines of output; the rest is not logged", kMaxLoggedLines));
-    }
-    ++logged_;
-    tail_.emplace_back(text);
+    stored_.line(text);
+    tail_.push_back(cut_line(text, OutputLimits{}.line_bytes));
     if (tail_.size() > kTailLines) tail_.pop_front();
   }
+
+  void finish() { stored_.finish(); }
 
   std::string tail() const {
     return tail_.empty() ? "(no output)" : fmt::format("{}", fmt::join(tail_, "\n"));
   }
 
  private:
-  EventLog& events_;
-  const CommandStageRun& run_;
-  int logged_ = 0;
+  StepOutput stored_;
   std::deque<std::string> tail_;
 };
 
@@ -66,6 +60,7 @@ Status run_command_stage(Docker& docker, EventLog& events, const CommandStageRun
   StageOutput output(events, run);
   auto id = TRY(docker.create_container(run.container));
   auto outcome = run_in(docker, id, run, output);
+  output.finish();
   if (auto removed = docker.remove_container(id); !removed)
     spdlog::warn("{} stage: cannot remove container {}: {}", run.step, run.container.name, removed.error().message);
   return outcome;

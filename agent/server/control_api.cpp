@@ -12,7 +12,9 @@
 
 #include "accessories/container_spec.hpp"
 #include "server/json.hpp"
+#include "server/request_body.hpp"
 #include "util/http.hpp"
+#include "util/url_credentials.hpp"
 
 namespace cutover {
 namespace {
@@ -76,7 +78,6 @@ class Handler {
   }
   bool error(http::status status, const std::string& message) { return send_error(socket_, request_, status, message); }
   const AppConfig* app_or_null(const std::string& name);
-  json body_json() const;
 
   bool status();
   bool submit(DeploymentKind kind);
@@ -118,12 +119,6 @@ bool Handler::is(http::verb verb, std::initializer_list<std::string_view> patter
 const AppConfig* Handler::app_or_null(const std::string& name) {
   auto found = config_->apps.find(name);
   return found == config_->apps.end() ? nullptr : &found->second;
-}
-
-json Handler::body_json() const {
-  if (request_.body().empty()) return json::object();
-  auto parsed = json::parse(request_.body(), nullptr, false);
-  return parsed.is_object() ? parsed : json::object();
 }
 
 bool Handler::dispatch() {
@@ -189,7 +184,7 @@ bool Handler::status() {
     if (only != target_.query.end() && only->second != name) continue;
     auto releases = ctx_.store.releases(name);
     if (!releases) return error(http::status::internal_server_error, releases.error().message);
-    json entry{{"name", name}, {"repo", app.repo}, {"branch", app.branch}, {"live", nullptr},
+    json entry{{"name", name}, {"repo", redact(app.repo, app.repo)}, {"branch", app.branch}, {"live", nullptr},
                {"standby", json::array()}, {"deploying", ctx_.queue.busy(name)}};
     json routes = json::array();
     for (const auto& r : app.routes) routes.push_back({{"host", r.host}, {"path", r.path}, {"listen", r.listen}});
@@ -215,9 +210,14 @@ bool Handler::submit(DeploymentKind kind) {
   if (!app_or_null(name))
     return error(http::status::not_found,
                  fmt::format("no app named {} in {}; see `cutover status`", name, config_->source_path));
-  auto body = body_json();
-  std::string ref = body.value(kind == DeploymentKind::deploy ? "ref" : "to", "");
-  auto queued = ctx_.queue.submit(name, kind, ref, body.value("trigger", "cli"));
+  auto ref = submit_ref(kind == DeploymentKind::rollback, request_.body());
+  if (!ref)
+    return error(http::status::bad_request,
+                 fmt::format("{} {}: {}", kind == DeploymentKind::rollback ? "rollback" : "deploy", name,
+                             ref.error().message));
+  // The trigger is who asked, never what the client says: "verify" or
+  // "wake" would skip checks that hold for people.
+  auto queued = ctx_.queue.submit(name, kind, *ref, "cli");
   if (!queued) return error(http::status::service_unavailable, queued.error().message);
   return ok({{"deployment", to_json(*queued)}}, http::status::accepted);
 }
@@ -319,28 +319,6 @@ bool Handler::environment() {
   return ok({{"environment", to_json(*view)}});
 }
 
-// The body of POST .../wake|sleep: {}, {"for_ms": N} or {"until": "text"}.
-// Strict, because a misspelt key read as {} would hold the state until the
-// next transition instead of for the time the caller meant.
-Result<envs::HoldRequest> hold_request(envs::Power state, const std::string& body) {
-  constexpr const char* kShape = R"(send {}, {"for_ms": N} with N > 0, or {"until": "HH:MM"})";
-  envs::HoldRequest request{.state = state, .for_duration = Millis{0}, .until = ""};
-  auto parsed = body.empty() ? json::object() : json::parse(body, nullptr, false);
-  if (!parsed.is_object()) return fail(fmt::format("the request body is not a JSON object; {}", kShape));
-  for (const auto& [key, value] : parsed.items()) {
-    if (key == "for_ms" && value.is_number_integer() && value.get<std::int64_t>() > 0)
-      request.for_duration = Millis{value.get<std::int64_t>()};
-    else if (key == "until" && value.is_string() && !value.get<std::string>().empty())
-      request.until = value.get<std::string>();
-    else
-      return fail(fmt::format("\"{}\": {} is not accepted here; {}", key,
-                              value.dump(-1, ' ', false, json::error_handler_t::replace), kShape));
-  }
-  if (request.for_duration.count() > 0 && !request.until.empty())
-    return fail(fmt::format("for_ms and until both given; {}", kShape));
-  return request;
-}
-
 bool Handler::hold(envs::Power state) {
   if (!ctx_.environments) return environments_unavailable();
   const auto& name = target_.segments[2];
@@ -424,6 +402,12 @@ bool Handler::accessory_logs() {
 
 bool handle_api_request(ApiContext& context, const ApiRequest& request, UnixSocket& socket) {
   return Handler(context, request, socket).dispatch();
+}
+
+void answer_internal_error(UnixSocket& socket, const ApiRequest& request) {
+  send_error(socket, request, http::status::internal_server_error,
+             "cutoverd failed to answer this request (an internal error, logged with the request path); nothing "
+             "was changed by it");
 }
 
 }  // namespace cutover

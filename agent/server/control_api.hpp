@@ -36,5 +36,7 @@ using ApiRequest = boost::beast::http::request<boost::beast::http::string_body>;
 // Answers one request on the socket; streaming answers write until done.
 // Returns false when the connection must be closed afterwards.
 bool handle_api_request(ApiContext& context, const ApiRequest& request, UnixSocket& socket);
+// A 500 for a request whose handler failed unexpectedly; the caller closes the connection.
+void answer_internal_error(UnixSocket& socket, const ApiRequest& request);
 
 }  // namespace cutover

@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <csignal>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -24,7 +26,9 @@
 #include "deploy/traffic.hpp"
 #include "envs/engine_actuator.hpp"
 #include "envs/reconciler.hpp"
+#include "git/known_tip.hpp"
 #include "git/mirror_cache.hpp"
+#include "git/stall_watch.hpp"
 #include "metrics/daemon_metrics.hpp"
 #include "nginx/include_check.hpp"
 #include "nginx/servers_file.hpp"
@@ -35,6 +39,7 @@
 #include "server/unix_server.hpp"
 #include "util/bound_ports.hpp"
 #include "util/files.hpp"
+#include "util/instance_lock.hpp"
 #include "util/logging.hpp"
 #include "util/port_probe.hpp"
 #include "util/socket_table.hpp"
@@ -187,6 +192,8 @@ int run_daemon(const std::string& config_path) {
   // Signals are taken by sigwait in the main thread; every thread inherits the mask.
   sigset_t set = handled_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // A client that hangs up mid-answer is an error on that write, not the end of the daemon.
+  std::signal(SIGPIPE, SIG_IGN);
 
   // Absolute, so SIGHUP re-reads the same file whatever the working directory.
   auto loaded = load_config_file(std::filesystem::absolute(config_path).string());
@@ -199,6 +206,18 @@ int run_daemon(const std::string& config_path) {
   auto cfg = config.get();
   spdlog::info("cutoverd {} starting with {}", CUTOVER_VERSION, cfg->source_path);
 
+  // Before anything is read or touched: a second cutoverd on the same state
+  // would undo the first one's deployments in its recovery.
+  auto instance = InstanceLock::acquire(cfg->daemon.state_dir);
+  if (!instance) {
+    spdlog::critical("{}", instance.error().message);
+    return 1;
+  }
+  if (auto templates = check_templates(cfg->nginx); !templates) {
+    spdlog::critical("{}", templates.error().message);
+    return 2;
+  }
+  set_git_stall_limit(cfg->daemon.git_stall_timeout);
   if (auto made = ensure_directory(cfg->daemon.state_dir + "/git"); !made) {
     spdlog::critical("{}", made.error().message);
     return 1;
@@ -281,7 +300,15 @@ int run_daemon(const std::string& config_path) {
     return 1;
   }
   spdlog::info("control API on {}", cfg->daemon.socket);
-  HookContext hooks{[&] { return config.get(); }, **store, queue, secret_from_environment, &environments, metrics};
+  HookContext hooks{[&] { return config.get(); },
+                    **store,
+                    queue,
+                    secret_from_environment,
+                    &environments,
+                    metrics,
+                    [&](const AppConfig& app, const std::string& pushed) {
+                      return newer_known_tip(mirrors.dir_of(app.name), app.branch, pushed);
+                    }};
   HookServer listener(hooks, cfg->daemon.listen, hook_limits(cfg->daemon));
   metrics.scrape_from({[&] { return config.get(); },
                        [&] { return environments.awake(); },
@@ -292,8 +319,9 @@ int run_daemon(const std::string& config_path) {
     return 1;
   }
   spdlog::info("webhooks, /healthz and /metrics on {}", cfg->daemon.listen);
-  MirrorCache poll_mirrors(cfg->daemon.state_dir + "/git");
-  Poller poller(engine, queue, [&](const AppConfig& app) { return poll_mirrors.get(app); });
+  // The lanes' mirrors: one libgit2 handle per app, which serialises its
+  // use, so a poll never fetches into a mirror a deployment is fetching into.
+  Poller poller(engine, queue, [&](const AppConfig& app) { return mirrors.get(app); });
   poller.start();
   environments.start();
   // READY once every environment has converged once (apps were by recover()):

@@ -9,6 +9,7 @@
 
 #include "config/patterns.hpp"
 #include "deploy/event_log.hpp"
+#include "server/accept_loop.hpp"
 #include "server/wake_page.hpp"
 #include "webhook/provider.hpp"
 
@@ -57,16 +58,30 @@ void set_page_headers(Response& response, const WakePage& page) {
 class HookSession : public std::enable_shared_from_this<HookSession> {
  public:
   HookSession(HookServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
-    ++server_.connections();
-  }
-  ~HookSession() { --server_.connections(); }
-
-  void start() {
     boost::system::error_code ec;
     auto remote = stream_.socket().remote_endpoint(ec);
     source_ = ec ? "unknown" : remote.address().to_string();
-    if (server_.connections() > server_.limits().max_connections)
+    ++server_.connections();
+    from_source_ = ++server_.connections_from(source_);
+  }
+  ~HookSession() {
+    --server_.connections();
+    server_.release_source(source_);
+  }
+
+  // Over a limit, the answer is written into the fresh socket's empty
+  // buffer and the connection closed at once, so refused connections never
+  // pile up holding descriptors; one source may take only a share of them.
+  void start() {
+    if (server_.connections() > server_.limits().max_connections) {
+      closing_ = true;
       return respond(http::status::service_unavailable, {{"error", "too many open connections; retry later"}});
+    }
+    if (from_source_ > server_.limits().max_per_source) {
+      closing_ = true;
+      return respond(http::status::service_unavailable,
+                     {{"error", fmt::format("too many open connections from {}; close some and retry", source_)}});
+    }
     parser_.body_limit(server_.limits().max_body);
     stream_.expires_after(server_.limits().read_timeout);
     http::async_read(stream_, buffer_, parser_,
@@ -133,7 +148,7 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
     auto& ctx = server_.context();
     auto config = ctx.config();
     auto verdict = judge_webhook(*config, app, headers, request.body(), ctx.secrets);
-    if (verdict.deploy_sha) deploy(app, verdict);
+    if (verdict.deploy_sha) deploy(config->apps.find(app)->second, verdict);
     if (verdict.status >= 500)
       spdlog::error("webhook {} from {}: {}", app, source_, verdict.log);
     else
@@ -154,25 +169,43 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
     respond_page(render_wake_page(name, outcome, json), head);
   }
 
-  // A redelivery (same delivery id) points at the deployment it already started.
-  void deploy(const std::string& app, HookVerdict& verdict) {
+  // Deploys nothing, answering 200 with why.
+  static void ignore(HookVerdict& verdict, const std::string& why, json extra = json::object()) {
+    verdict.status = 200;
+    verdict.body = std::move(extra);
+    verdict.body["ignored"] = why;
+    verdict.log += " (" + why + ")";
+  }
+
+  // A delivery seen before, by its id or by its bytes under a new id, points
+  // at the deployment it already started; a commit the branch has moved
+  // past (a delayed, out-of-order or replayed push) is not deployed: the
+  // live release never moves back unless someone asks for a rollback.
+  void deploy(const AppConfig& app, HookVerdict& verdict) {
     auto& ctx = server_.context();
+    const std::string& sha = *verdict.deploy_sha;
     std::lock_guard lock(server_.submit_mutex());
-    auto seen = ctx.store.delivery(app, verdict.delivery_id);
-    if (seen && *seen) {
-      verdict.status = 200;
-      verdict.body = {{"ignored", "redelivery of a delivery already deployed"}, {"deployment", **seen}};
-      verdict.log += " (redelivery, deployment " + std::to_string(**seen) + ")";
-      return;
+    for (const auto& key : {verdict.delivery_id, verdict.body_digest}) {
+      auto seen = key.empty() ? Result<std::optional<std::int64_t>>{} : ctx.store.delivery(app.name, key);
+      if (seen && *seen)
+        return ignore(verdict, key == verdict.delivery_id ? "redelivery of a delivery already deployed"
+                                                          : "the same push was delivered before under another id",
+                      {{"deployment", **seen}});
     }
-    auto queued = ctx.queue.submit(app, DeploymentKind::deploy, *verdict.deploy_sha, "webhook");
+    if (auto tip = ctx.newer_tip ? ctx.newer_tip(app, sha) : std::nullopt)
+      return ignore(verdict,
+                    fmt::format("{} is not the tip of {}: the branch has moved on to {}; nothing deployed",
+                                sha.substr(0, 12), app.branch, tip->substr(0, 12)),
+                    {{"tip", *tip}});
+    auto queued = ctx.queue.submit(app.name, DeploymentKind::deploy, sha, "webhook");
     if (!queued) {
       verdict.status = 503;
       verdict.body = {{"error", queued.error().message}};
       verdict.log += ": " + queued.error().message;
       return;
     }
-    (void)ctx.store.record_delivery(app, verdict.delivery_id, queued->id, now_ms());
+    for (const auto& key : {verdict.delivery_id, verdict.body_digest})
+      if (!key.empty()) (void)ctx.store.record_delivery(app.name, key, queued->id, now_ms());
     verdict.body = {{"deployment", queued->id}, {"sha", *verdict.deploy_sha}};
     verdict.log += fmt::format(": deployment {}", queued->id);
   }
@@ -216,6 +249,7 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
   void write(std::shared_ptr<http::response<Body>> response) {
     stream_.expires_after(server_.limits().read_timeout);
     http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code, std::size_t) {
+      if (self->closing_) return self->close();
       self->linger();
     });
   }
@@ -241,6 +275,8 @@ class HookSession : public std::enable_shared_from_this<HookSession> {
   beast::flat_buffer buffer_;
   http::request_parser<http::string_body> parser_;
   std::string source_;
+  int from_source_ = 0;   // this source's open connections, this one included
+  bool closing_ = false;  // refused before reading: close once answered, no linger
   std::array<char, 65536> discard_{};
 };
 
@@ -279,16 +315,20 @@ Status HookServer::start() {
                             ec.message()));
   port_ = acceptor_->local_endpoint().port();
   accept_next();
-  io_thread_ = std::thread([this] { io_.run(); });
+  io_thread_ = std::thread([this] { run_io(io_, "listener"); });
   return {};
 }
 
 void HookServer::accept_next() {
-  acceptor_->async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-    if (ec) return;  // closed at stop
+  accept_forever(*acceptor_, "listener", [this](tcp::socket socket) {
     std::make_shared<HookSession>(*this, std::move(socket))->start();
-    accept_next();
   });
+}
+
+// Only the I/O thread counts, so the map needs no lock.
+void HookServer::release_source(const std::string& source) {
+  auto found = per_source_.find(source);
+  if (found != per_source_.end() && --found->second <= 0) per_source_.erase(found);
 }
 
 void HookServer::stop() {

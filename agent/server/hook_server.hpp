@@ -5,6 +5,7 @@
 // so every request is bounded: body size, header and read time, open
 // connections, and a per-source rate (except /wake/, see hook_server.cpp).
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,12 +30,16 @@ struct HookContext {
   SecretLookup secrets;
   envs::EnvironmentControl* environments = nullptr;  // null: /wake/ answers 404
   metrics::DaemonMetrics& metrics;                    // counts webhooks; renders /metrics
+  // The tip of app's branch in its mirror when the pushed commit is behind
+  // it (git/known_tip.hpp); null: every push is taken as the tip.
+  std::function<std::optional<std::string>(const AppConfig& app, const std::string& pushed)> newer_tip;
 };
 
 struct HookLimits {
   std::size_t max_body = 25u << 20;  // SPEC: 413 above 25 MiB
   Millis read_timeout{10000};        // headers and body together
   int max_connections = 256;
+  int max_per_source = 64;           // one address takes at most a quarter
   double requests_per_second = 5;    // per source address; 0 = no limit
   double burst = 20;
 };
@@ -59,6 +64,8 @@ class HookServer {
   RateLimiter& limiter() { return limiter_; }
   std::atomic<int>& connections() { return connections_; }
   std::mutex& submit_mutex() { return submit_mutex_; }
+  int& connections_from(const std::string& source) { return per_source_[source]; }
+  void release_source(const std::string& source);
 
  private:
   void accept_next();
@@ -67,6 +74,7 @@ class HookServer {
   std::string listen_;
   HookLimits limits_;
   RateLimiter limiter_;
+  std::map<std::string, int> per_source_;  // open connections by address; before io_, so it outlives the sessions
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   std::thread io_thread_;

@@ -1,6 +1,7 @@
 #include "server/unix_server.hpp"
 
 #include <grp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "server/accept_loop.hpp"
 #include "util/files.hpp"
 
 namespace cutover {
@@ -40,8 +42,18 @@ Status restrict_socket(const std::string& path, const std::string& group_name) {
 
 Status UnixServer::start() {
   TRY(ensure_directory(std::filesystem::path(path_).parent_path().string()));
+  // A socket file left by a killed daemon would make bind fail; one that
+  // answers belongs to a live process, whose clients must not be cut off.
+  {
+    boost::system::error_code probe_ec;
+    stream_protocol::socket probe(io_);
+    probe.connect(stream_protocol::endpoint(path_), probe_ec);
+    if (!probe_ec)
+      return fail(fmt::format("control socket {}: another process answers on it (another cutoverd?); stop it, "
+                              "or give this daemon its own daemon.socket",
+                              path_));
+  }
   std::error_code ignored;
-  // A socket file left by a killed daemon would make bind fail.
   std::filesystem::remove(path_, ignored);
   boost::system::error_code ec;
   acceptor_ = std::make_unique<stream_protocol::acceptor>(io_);
@@ -58,20 +70,57 @@ Status UnixServer::start() {
                             ec.message()));
   TRY(restrict_socket(path_, group_));
   accept_next();
-  io_thread_ = std::thread([this] { io_.run(); });
+  io_thread_ = std::thread([this] { run_io(io_, "control socket"); });
   return {};
 }
 
 void UnixServer::accept_next() {
-  acceptor_->async_accept([this](boost::system::error_code ec, UnixSocket socket) {
-    if (ec) return;  // closed at stop
+  accept_forever(*acceptor_, "control socket", [this](UnixSocket socket) {
+    if (sessions_ >= kMaxSessions) return refuse_busy(socket);
+    // A session blocks its own thread, never the accept loop: a client that
+    // sends nothing, or reads nothing, is cut off after kSessionIdle.
+    const timeval idle{static_cast<time_t>(kSessionIdle.count() / 1000), 0};
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof idle);
+    int fd = socket.native_handle();
+    {
+      std::lock_guard lock(open_mutex_);
+      open_fds_.insert(fd);
+    }
     ++sessions_;
-    std::thread([this, s = std::move(socket)]() mutable {
-      serve(std::move(s));
+    try {
+      std::thread([this, fd, s = std::move(socket)]() mutable {
+        guarded("control session", [&] { serve(std::move(s)); });
+        {
+          std::lock_guard lock(open_mutex_);
+          open_fds_.erase(fd);
+        }
+        --sessions_;
+      }).detach();
+    } catch (const std::system_error& e) {
+      // No thread to be had (the process is at its limit): this client waits for none.
+      spdlog::error("control socket: cannot start a session thread: {}", e.what());
+      std::lock_guard lock(open_mutex_);
+      open_fds_.erase(fd);
       --sessions_;
-    }).detach();
-    accept_next();
+    }
   });
+}
+
+// On the accept thread, so it must not block: a few bytes into a fresh
+// socket's empty buffer.
+void UnixServer::refuse_busy(UnixSocket& socket) {
+  static const std::string kBusy = [] {
+    const std::string body = fmt::format(
+        "{{\"error\": \"too many control connections are open ({}); retry in a moment\"}}\n", kMaxSessions);
+    return fmt::format("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: "
+                       "close\r\nContent-Length: {}\r\n\r\n{}",
+                       body.size(), body);
+  }();
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(boost::asio::buffer(kBusy), ignored);
+  socket.close(ignored);
 }
 
 void UnixServer::serve(UnixSocket socket) {
@@ -82,22 +131,34 @@ void UnixServer::serve(UnixSocket socket) {
     boost::beast::error_code ec;
     http::read(socket, buffer, parser, ec);
     if (ec) return;
-    if (!handle_api_request(context_, parser.get(), socket)) break;
+    bool keep_open = false;
+    if (!guarded("control API " + std::string(parser.get().target()),
+                 [&] { keep_open = handle_api_request(context_, parser.get(), socket); })) {
+      answer_internal_error(socket, parser.get());
+      break;
+    }
+    if (!keep_open) break;
   }
   boost::system::error_code ignored;
   socket.shutdown(UnixSocket::shutdown_both, ignored);
 }
 
-void UnixServer::stop() {
-  if (!acceptor_) return;
+bool UnixServer::stop() {
+  if (!acceptor_) return sessions_ == 0;
   boost::asio::post(io_, [this] { acceptor_->close(); });
   io_.stop();
   if (io_thread_.joinable()) io_thread_.join();
   acceptor_.reset();
   std::error_code ignored;
   std::filesystem::remove(path_, ignored);
-  // Follow streams notice `stopping` within a second.
-  for (int i = 0; i < 30 && sessions_ > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Follow streams notice `stopping` within a second; a session waiting on
+  // its client is woken by the shutdown.
+  {
+    std::lock_guard lock(open_mutex_);
+    for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
+  }
+  for (int i = 0; i < 100 && sessions_ > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return sessions_ == 0;
 }
 
 }  // namespace cutover

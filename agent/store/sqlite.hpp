@@ -39,6 +39,14 @@ class SqliteDb {
     return query(sql, binds, [](const SqlRow&) {});
   }
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  // Rows the last INSERT, UPDATE or DELETE changed.
+  std::int64_t changes() const { return sqlite3_changes64(db_); }
+  // Runs body (returning Status) inside BEGIN IMMEDIATE ... COMMIT; rolls
+  // back when body or the COMMIT itself fails.
+  template <class Body>
+  Status transaction(Body&& body);
+  // False while a transaction is open on this connection.
+  bool outside_transaction() const { return sqlite3_get_autocommit(db_) != 0; }
 
  private:
   SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -57,6 +65,18 @@ Status SqliteDb::query(const std::string& sql, const std::vector<SqlValue>& bind
   sqlite3_finalize(stmt);
   if (rc != SQLITE_DONE) return std::unexpected(error_for(sql));
   return {};
+}
+
+template <class Body>
+Status SqliteDb::transaction(Body&& body) {
+  TRY(exec("BEGIN IMMEDIATE"));
+  Status status = body();
+  if (status) status = exec("COMMIT");
+  // A COMMIT that fails (a full disk, an I/O error, a deferred constraint)
+  // can leave the transaction open; every later call on this connection
+  // would then run inside it, and be lost with it.
+  if (!status && !outside_transaction()) (void)exec("ROLLBACK");
+  return status;
 }
 
 }  // namespace cutover

@@ -91,7 +91,7 @@ Status Store::migrate() {
   TRY(db_.query("PRAGMA user_version", {}, [&](const SqlRow& row) { version = row.integer(0); }));
   constexpr auto count = static_cast<std::int64_t>(std::size(kMigrations));
   for (auto v = version; v < count; ++v) {
-    TRY(db_.exec(fmt::format("BEGIN; {} PRAGMA user_version={}; COMMIT;", kMigrations[v], v + 1)));
+    TRY(db_.transaction([&] { return db_.exec(fmt::format("{} PRAGMA user_version={};", kMigrations[v], v + 1)); }));
   }
   return {};
 }
@@ -152,14 +152,12 @@ Status Store::set_release_state(const std::string& app, int number, ReleaseState
 Status Store::mark_live(const std::string& app, int number, TimestampMs since) {
   Lock lock(mutex_);
   // One transaction: there is never a moment with two live releases, or none, in the store.
-  TRY(db_.exec("BEGIN IMMEDIATE"));
-  auto status = db_.run("UPDATE releases SET state = 'draining' WHERE app = ? AND state = 'live' AND number != ?",
-                        {app, std::int64_t{number}});
-  if (status)
-    status = db_.run("UPDATE releases SET state = 'live', live_from = ? WHERE app = ? AND number = ?",
-                     {since, app, std::int64_t{number}});
-  TRY(db_.exec(status ? "COMMIT" : "ROLLBACK"));
-  return status;
+  return db_.transaction([&]() -> Status {
+    TRY(db_.run("UPDATE releases SET state = 'draining' WHERE app = ? AND state = 'live' AND number != ?",
+                {app, std::int64_t{number}}));
+    return db_.run("UPDATE releases SET state = 'live', live_from = ? WHERE app = ? AND number = ?",
+                   {since, app, std::int64_t{number}});
+  });
 }
 
 Result<std::int64_t> Store::insert_deployment(const Deployment& d) {
@@ -224,24 +222,23 @@ Result<std::vector<Event>> Store::events_after(std::int64_t deployment_id, std::
 
 Status Store::reserve_ports(const std::string& app, int release, const std::vector<int>& ports) {
   Lock lock(mutex_);
-  TRY(db_.exec("BEGIN IMMEDIATE"));
-  Status status;
-  for (size_t replica = 0; replica < ports.size() && status; ++replica)
-    status = db_.run("INSERT INTO ports(port, app, release_number, replica) VALUES(?,?,?,?)",
-                     {std::int64_t{ports[replica]}, app, std::int64_t{release}, static_cast<std::int64_t>(replica)});
-  TRY(db_.exec(status ? "COMMIT" : "ROLLBACK"));
-  return status;
+  return db_.transaction([&]() -> Status {
+    for (size_t replica = 0; replica < ports.size(); ++replica)
+      TRY(db_.run("INSERT INTO ports(port, app, release_number, replica) VALUES(?,?,?,?)",
+                  {std::int64_t{ports[replica]}, app, std::int64_t{release}, static_cast<std::int64_t>(replica)}));
+    return {};
+  });
 }
 
 Status Store::set_release_ports(const std::string& app, int release, const std::vector<int>& ports) {
   Lock lock(mutex_);
-  TRY(db_.exec("BEGIN IMMEDIATE"));
-  Status status = db_.run("DELETE FROM ports WHERE app = ? AND release_number = ?", {app, std::int64_t{release}});
-  for (size_t replica = 0; replica < ports.size() && status; ++replica)
-    status = db_.run("INSERT INTO ports(port, app, release_number, replica) VALUES(?,?,?,?)",
-                     {std::int64_t{ports[replica]}, app, std::int64_t{release}, static_cast<std::int64_t>(replica)});
-  TRY(db_.exec(status ? "COMMIT" : "ROLLBACK"));
-  return status;
+  return db_.transaction([&]() -> Status {
+    TRY(db_.run("DELETE FROM ports WHERE app = ? AND release_number = ?", {app, std::int64_t{release}}));
+    for (size_t replica = 0; replica < ports.size(); ++replica)
+      TRY(db_.run("INSERT INTO ports(port, app, release_number, replica) VALUES(?,?,?,?)",
+                  {std::int64_t{ports[replica]}, app, std::int64_t{release}, static_cast<std::int64_t>(replica)}));
+    return {};
+  });
 }
 
 Status Store::free_ports(const std::string& app, int release) {
@@ -270,6 +267,31 @@ Status Store::record_delivery(const std::string& app, const std::string& deliver
   return db_.run("INSERT OR IGNORE INTO webhook_deliveries(app, delivery_id, deployment_id, received_at) "
                  "VALUES(?,?,?,?)",
                  {app, delivery_id, deployment, at});
+}
+
+Result<Store::Pruned> Store::prune_history(const std::string& app, int keep, TimestampMs before) {
+  Lock lock(mutex_);
+  // ?1 app, ?2 keep, ?3 before. The keep-th newest id is the subquery's
+  // OFFSET; NULL (fewer deployments than that) compares false.
+  const std::string doomed =
+      "SELECT id FROM deployments WHERE app = ?1 AND state NOT IN ('queued', 'running') AND ("
+      "id <= (SELECT id FROM deployments WHERE app = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2) OR "
+      "(finished_at > 0 AND finished_at < ?3))";
+  const std::vector<SqlValue> binds{app, std::int64_t{keep}, before};
+  Pruned pruned;
+  TRY(db_.transaction([&]() -> Status {
+    TRY(db_.run(fmt::format("DELETE FROM events WHERE deployment_id IN ({})", doomed), binds));
+    pruned.events = db_.changes();
+    TRY(db_.run(fmt::format("DELETE FROM webhook_deliveries WHERE app = ?1 AND (received_at < ?3 OR deployment_id "
+                            "IN ({}))",
+                            doomed),
+                binds));
+    pruned.deliveries = db_.changes();
+    TRY(db_.run(fmt::format("DELETE FROM deployments WHERE id IN ({})", doomed), binds));
+    pruned.deployments = db_.changes();
+    return {};
+  }));
+  return pruned;
 }
 
 Status Store::put_environment(const EnvironmentRecord& e) {

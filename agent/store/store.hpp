@@ -51,6 +51,17 @@ class Store {
   Status free_ports(const std::string& app, int release);
   Result<std::set<int>> reserved_ports();
 
+  // Forgets the app's finished deployments beyond the newest `keep`, and
+  // those that finished before `before`, with their events and the webhook
+  // deliveries that started them; also deliveries received before `before`.
+  // Queued and running deployments are never touched.
+  struct Pruned {
+    std::int64_t deployments = 0;
+    std::int64_t events = 0;
+    std::int64_t deliveries = 0;
+  };
+  Result<Pruned> prune_history(const std::string& app, int keep, TimestampMs before);
+
   Status put_environment(const EnvironmentRecord& environment);
   Result<std::vector<EnvironmentRecord>> environments();
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdint>
 #include <limits>
+#include <span>
 
 namespace cutover {
 namespace {
@@ -16,9 +17,11 @@ struct Unit {
 };
 
 // Largest first: a compound duration ("1h30m") must name its units in this
-// order, each at most once, so every text has one reading.
-constexpr std::array kUnits{Unit{"h", 3'600'000}, Unit{"m", 60'000}, Unit{"s", 1'000},
+// order, each at most once, so every text has one reading. Days ("90d") are
+// read but never written: "48h" stays as the operator is used to seeing it.
+constexpr std::array kUnits{Unit{"d", 86'400'000}, Unit{"h", 3'600'000}, Unit{"m", 60'000}, Unit{"s", 1'000},
                             Unit{"ms", 1}};
+constexpr std::size_t kFirstWrittenUnit = 1;
 
 constexpr std::int64_t kMaxMillis = std::numeric_limits<Millis::rep>::max();
 
@@ -45,7 +48,7 @@ std::string format_magnitude(std::uint64_t millis) {
   if (millis % 1000 != 0) return fmt::format("{}ms", millis);
   std::uint64_t seconds = millis / 1000;
   std::string text;
-  for (const auto& [suffix, unit_millis] : kUnits) {
+  for (const auto& [suffix, unit_millis] : std::span(kUnits).subspan(kFirstWrittenUnit)) {
     const auto unit_seconds = static_cast<std::uint64_t>(unit_millis) / 1000;
     if (unit_seconds == 0 || seconds < unit_seconds) continue;
     text += fmt::format("{}{}", seconds / unit_seconds, suffix);

@@ -32,12 +32,17 @@ using HeaderList = std::unique_ptr<curl_slist, HeaderListDeleter>;
 struct Exchange {
   const HttpRequest& request;
   HttpResponse response;
+  bool body_too_large = false;
 };
 
 std::size_t receive_body(char* data, std::size_t size, std::size_t count, void* userdata) {
   auto& exchange = *static_cast<Exchange*>(userdata);
   const std::size_t bytes = size * count;
   if (!exchange.request.on_data) {
+    if (exchange.response.body.size() + bytes > exchange.request.max_body) {
+      exchange.body_too_large = true;
+      return 0;
+    }
     exchange.response.body.append(data, bytes);
     return bytes;
   }
@@ -143,6 +148,9 @@ Result<HttpResponse> http_request(const HttpRequest& request) {
   }
 
   const CURLcode code = curl_easy_perform(curl.get());
+  if (exchange.body_too_large)
+    return fail(fmt::format("{} {}: the answer's body is larger than {} bytes, more than cutover reads from it",
+                            request.method, request.url, request.max_body));
   if (code != CURLE_OK) {
     long os_errno = 0;
     curl_easy_getinfo(curl.get(), CURLINFO_OS_ERRNO, &os_errno);

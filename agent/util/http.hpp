@@ -30,6 +30,9 @@ struct HttpRequest {
   std::function<std::size_t(char* buf, std::size_t size)> read_body;
   // Streaming download: called per chunk; returning false aborts. Body is then left empty.
   std::function<bool(std::string_view chunk)> on_data;
+  // A body kept in HttpResponse larger than this fails the exchange: what
+  // answers (an app's health endpoint, a remote API) chooses its size.
+  std::size_t max_body = 64 * 1024 * 1024;
   // Polled about once a second, even while nothing moves; true abandons the exchange.
   std::function<bool()> cancelled;
 };

@@ -18,6 +18,7 @@ struct HookVerdict {
   nlohmann::json body;              // the answer, without secrets
   std::optional<std::string> deploy_sha;  // set when the push moved the app's branch
   std::string delivery_id;
+  std::string body_digest;          // "sha256:<hex>" of the body, for a push to deploy
   std::string log;                  // one line for the daemon log: why
 };
 

@@ -396,6 +396,31 @@ def wait_for(predicate, timeout, what):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+DOCKERD_PID_FILE = "/var/run/docker.pid"
+
+
+def restart_dockerd():
+    """Stops dockerd the way an init system does (SIGTERM: it stops its
+    containers) and starts it again detached, logging where tests/run's did.
+    Only for a dockerd the test run started: CUTOVER_TEST_RESTART_DOCKERD=1."""
+    with open(DOCKERD_PID_FILE) as f:
+        pid = int(f.read().strip())
+    os.kill(pid, signal.SIGTERM)
+
+    def gone():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return not os.path.exists(DOCKERD_PID_FILE)  # removed as it exits; a zombie still answers kill 0
+    wait_for(gone, 60, "dockerd to stop")
+    time.sleep(0.5)
+    log = os.environ.get("CUTOVER_DOCKERD_LOG", "/tmp/cutover-dockerd.log")
+    # setsid -f: dockerd outlives this test process, as tests/run's did.
+    run(["setsid", "-f", "sh", "-c", 'exec dockerd --storage-driver overlay2 >>"$0" 2>&1 </dev/null', log])
+    wait_for(lambda: run(["docker", "info"], check=False).returncode == 0, 60, "dockerd to answer again")
+
+
 class IntegrationTest(unittest.TestCase):
     """Gives each test an Env and always cleans it up."""
 

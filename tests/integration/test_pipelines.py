@@ -107,7 +107,14 @@ class Verify(IntegrationTest):
         self.assertIn("verify: ", result.stderr)
         self.assertIn("answered 5xx", result.stderr)
         self.assertIn(f"rolled back to {env.app}@1", result.stderr)
-        self.assertLess(took, 10, "the verdict comes as soon as the threshold is crossed, inside the window")
+        # The verdict comes as soon as the threshold is crossed, inside the
+        # window (the deployment's wall time also holds a build and a
+        # rollback, which a loaded machine stretches).
+        deployment = next(d["id"] for d in env.deployments() if d["state"] == "failed")
+        verdict = [e for e in env.events(deployment) if e.get("step") == "verify" and e.get("kind") == "fail"]
+        self.assertEqual(len(verdict), 1, env.events(deployment))
+        self.assertLess(verdict[0]["duration_ms"], 10000, verdict)
+        self.assertLess(took, 60)
         self.assertEqual(env.served_version(), "v1")
         self.assertEqual(env.status()["live"]["id"], f"{env.app}@1")
         states = {r["id"]: r["state"] for r in env.releases()}

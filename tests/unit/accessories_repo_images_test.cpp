@@ -57,9 +57,6 @@ TEST_F(RepoImagesTest, BuildsTheBranchTipOnceAndNamesTheImage) {
   ASSERT_EQ(docker_.builds.size(), 1u);
   const auto& request = docker_.builds[0];
   EXPECT_TRUE(request.tag.starts_with("cutover/accessory-queue:" + kShaA.substr(0, 12) + "-")) << request.tag;
-  EXPECT_EQ(request.labels.at("cutover.accessory"), "queue");
-  EXPECT_EQ(request.labels.at("cutover.sha"), kShaA);
-  EXPECT_FALSE(request.labels.contains("cutover.app"));
   EXPECT_EQ(docker_.context, "fake-tar:" + kShaA + ":broker");
   EXPECT_EQ(opened_, std::vector<std::string>{"https://git.example.com/acme/queue.git"});
   auto config = built.config();

@@ -363,6 +363,34 @@ TEST(LoadConfigErrors, WrongTypes) {
                          "test.yml:1:1: top level: found a list; expected a mapping"));
 }
 
+// PASS=caf\xe9 (Latin-1) passed config check, then aborted every start when
+// the Engine API request was serialised.
+TEST(LoadConfigErrors, AValueThatIsNotUtf8IsRefusedWithoutShowingIt) {
+  EXPECT_EQ(error_of("accessories:\n  db: {image: local/db, env: {PASS: \"caf\xe9\"}}\n"),
+            "test.yml:2:37: accessories.db.env.PASS: byte 4 of the value is not UTF-8 (0xE9); save the file as UTF-8; "
+            "expected a value on "
+            "one line (use env_file for multi-line values)");
+  EXPECT_TRUE(StartsWith(error_of("apps:\n  web:\n    repo: /srv/web.git\n    env: {A: \"\xc3\"}\n"),
+                         "test.yml:4:14: apps.web.env.A: byte 1 of the value is not UTF-8 (0xC3)"));
+  EXPECT_EQ(error_of("apps:\n  web:\n    repo: /srv/web.git\n    env: {A: \"caf\xc3\xa9\"}\n"), "(loaded without error)");
+}
+
+TEST(LoadConfigErrors, CredentialsInARepoUrlAreRefusedWithoutShowingThem) {
+  for (const char* url : {"https://ci:TOKEN123@git.example.com/web.git", "https://:TOKEN123@git.example.com/w.git",
+                          "ssh://git:TOKEN123@git.example.com/web.git"}) {
+    const std::string error = error_of(fmt::format("apps:\n  web:\n    repo: {}\n", url));
+    EXPECT_TRUE(StartsWith(error, "test.yml:3:11: apps.web.repo: the URL holds a password or token")) << error;
+    EXPECT_NE(error.find("auth.token_env"), std::string::npos) << error;
+    EXPECT_EQ(error.find("TOKEN123"), std::string::npos) << error;
+  }
+  const std::string accessory = error_of("accessories:\n  b: {repo: \"https://u:TOKEN123@h/b.git\"}\n");
+  EXPECT_TRUE(StartsWith(accessory, "test.yml:2:13: accessories.b.repo: the URL holds a password")) << accessory;
+  // An invalid URL is quoted in its error, but not its user name over https.
+  const std::string spaced = error_of("apps:\n  web:\n    repo: \"https://TOKEN123@h/a b.git\"\n");
+  EXPECT_EQ(spaced.find("TOKEN123"), std::string::npos) << spaced;
+  EXPECT_EQ(error_of("apps:\n  web:\n    repo: ssh://git@git.example.com/web.git\n"), "(loaded without error)");
+}
+
 TEST(LoadConfigErrors, BadDurations) {
   EXPECT_EQ(error_of("apps:\n  web:\n    repo: x\n    drain_timeout: 30sec\n"),
             "test.yml:4:20: apps.web.drain_timeout: \"30sec\" is not a duration; expected a "

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "core/access_record.hpp"
 #include "deploy_fakes.hpp"
@@ -64,11 +65,9 @@ TEST_F(DeployerTest, FirstDeployMakesReleaseOneLive) {
   ASSERT_EQ(r.ports, (std::vector<int>{server_port(0)}));
   EXPECT_EQ(reserved(), (std::set<int>{server_port(0)}));
 
-  // Built from the mirror's context for that commit, tagged and labelled.
+  // Built from the mirror's context for that commit and tagged.
   ASSERT_EQ(docker_.builds.size(), 1u);
   EXPECT_EQ(docker_.builds[0].tag, "cutover/web:aaaaaaaaaaaa");
-  EXPECT_EQ(docker_.builds[0].labels.at("cutover.app"), "web");
-  EXPECT_EQ(docker_.builds[0].labels.at("cutover.sha"), kShaA);
   EXPECT_EQ(docker_.context, "fake-tar:" + kShaA + ":.");
 
   // One running container web-1-0 publishing the allocated port.
@@ -148,6 +147,33 @@ TEST_F(DeployerTest, SecondDeployDrainsThePreviousReleaseToStandby) {
   EXPECT_LT(switch_end, drain_end);
 }
 
+TEST_F(DeployerTest, TheDrainedReleaseIsStoppedOnceARestartingDockerdAnswersAgain) {
+  deploy_ok();
+  engine_->docker_retry_every = Millis{1};
+  docker_.stops_refused = 3;
+  mirror_.branches["main"] = kShaB;
+  auto d = deploy_ok();
+  EXPECT_EQ(docker_.stops_refused, 0);
+  EXPECT_EQ(release(1).state, ReleaseState::standby);
+  EXPECT_EQ(docker_.states_of("web", 1), (std::vector<std::string>{"exited"}));
+  auto drained = event(d.id, "drain", "end");
+  ASSERT_TRUE(drained) << describe_events(d.id);
+}
+
+TEST_F(DeployerTest, ADockerdThatNeverAnswersFailsTheDrainAfterTheRetryTime) {
+  deploy_ok();
+  engine_->docker_retry_every = Millis{1};
+  engine_->docker_retry_for = Millis{30};
+  docker_.stops_refused = 1'000'000;
+  mirror_.branches["main"] = kShaB;
+  auto d = deploy_ok();  // the new release is live either way
+  EXPECT_EQ(release(2).state, ReleaseState::live);
+  auto failed = event(d.id, "drain", "fail");
+  ASSERT_TRUE(failed) << describe_events(d.id);
+  EXPECT_NE(failed->message.find("Connection refused"), std::string::npos) << failed->message;
+  EXPECT_GT(docker_.stops_refused, 1'000'000 - 1000) << "retried every millisecond, not in a tight loop";
+}
+
 TEST_F(DeployerTest, DrainTimeoutStopsTheOldReleaseWithConnectionsOpen) {
   deploy_ok();
   app().drain_timeout = Millis{150};
@@ -196,6 +222,26 @@ TEST_F(DeployerTest, ARefOtherThanTheBranchIsResolved) {
   EXPECT_EQ(d.sha, kShaC);
   EXPECT_EQ(release(1).image, "cutover/web:cccccccccccc");
   EXPECT_TRUE(event(d.id, "resolve", "end", "v3 is cccccccccccc")) << describe_events(d.id);
+}
+
+// A push delivered late, out of order or replayed names a commit the branch
+// has moved past: the tip is what goes live (SPEC section 3).
+TEST_F(DeployerTest, AWebhookOrPollDeploysTheBranchTipNotAnOlderPushedCommit) {
+  mirror_.tags["old"] = kShaC;  // known to the mirror, as an older commit of main would be
+  for (const char* trigger : {"webhook", "poll"}) {
+    auto d = queued(DeploymentKind::deploy, kShaC);
+    d.trigger = trigger;
+    Deployer(*engine_).run(d);
+    auto done = stored(d.id);
+    EXPECT_EQ(done.state, DeploymentState::succeeded) << done.error;
+    EXPECT_EQ(done.sha, kShaA) << trigger;
+    EXPECT_TRUE(event(d.id, "resolve", "info", "cccccccccccc is no longer the tip of main; deploying the tip"))
+        << describe_events(d.id);
+  }
+  EXPECT_EQ(release(1).sha, kShaA);
+  // A person may still ask for that commit by name.
+  auto by_hand = deploy_ok(kShaC);
+  EXPECT_EQ(by_hand.sha, kShaC);
 }
 
 TEST_F(DeployerTest, ResolveFailureCreatesNoRelease) {
@@ -266,6 +312,50 @@ TEST_F(DeployerTest, AStopDuringTheBuildAbandonsItAndLeavesTheLiveReleaseServing
   EXPECT_TRUE(docker_.of_release("web", 2).empty());
 }
 
+// A build that never ends held the app's lane: nothing else of the app
+// could deploy, roll back or sleep.
+TEST_F(DeployerTest, ABuildLongerThanBuildTimeoutIsCancelledAndTheLiveReleaseStays) {
+  deploy_ok();
+  auto site = nginx_.sites["web"];
+  app().build.timeout = Millis{50};
+  docker_.during_build = [] { std::this_thread::sleep_for(std::chrono::milliseconds(120)); };
+  mirror_.branches["main"] = kShaB;
+  auto d = deploy();
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("the build ran longer than build.timeout (50ms) and was cancelled"), std::string::npos)
+      << d.error;
+  EXPECT_TRUE(event(d.id, "build", "fail", "build.timeout"));
+  EXPECT_EQ(release(2).state, ReleaseState::failed);
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+  EXPECT_EQ(nginx_.sites["web"], site);
+  EXPECT_TRUE(docker_.of_release("web", 2).empty());
+}
+
+// mark_live failing after nginx switched (a full disk, an I/O error) left
+// nginx serving web@2 while the store, and every later decision, said web@1.
+TEST_F(DeployerTest, WhenTheStoreCannotRecordTheSwitchNginxGoesBack) {
+  deploy_ok();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "state.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TRIGGER refuse_web_2 BEFORE UPDATE OF state ON releases WHEN NEW.number = 2 AND "
+                           "NEW.state = 'live' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  mirror_.branches["main"] = kShaB;
+  auto d = deploy();
+  EXPECT_EQ(d.state, DeploymentState::failed);
+  EXPECT_NE(d.error.find("the state database could not record web@2 as live"), std::string::npos) << d.error;
+  EXPECT_NE(d.error.find("disk I/O error"), std::string::npos) << d.error;
+  EXPECT_EQ(nginx_.release_of("web"), "web@1");
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+  EXPECT_EQ(release(2).state, ReleaseState::failed);
+  EXPECT_TRUE(docker_.of_release("web", 2).empty());
+}
+
 TEST_F(DeployerTest, AStopAfterTheSwitchIsCarriedThroughTheDrain) {
   deploy_ok();
   counter_.script({1, 1, 0});
@@ -306,7 +396,7 @@ TEST_F(DeployerTest, AMissingBaseImageFailsBeforeBuildingAndNothingIsPulled) {
   auto builds_before = docker_.count_calls("build");
   auto d = deploy();
   EXPECT_EQ(d.state, DeploymentState::failed);
-  EXPECT_NE(d.error.find("base image registry.example/base:7"), std::string::npos) << d.error;
+  EXPECT_NE(d.error.find("image registry.example/base:7 (FROM or COPY --from"), std::string::npos) << d.error;
   EXPECT_NE(d.error.find("never pulls"), std::string::npos) << d.error;
   EXPECT_EQ(docker_.count_calls("build"), builds_before);
   EXPECT_EQ(release(1).state, ReleaseState::live);

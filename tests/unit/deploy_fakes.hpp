@@ -125,6 +125,7 @@ class FakeDocker : public Docker {
   std::optional<ContainerSpec> last_one_off;  // the last pipeline stage container created
   std::map<std::string, Labels> networks;     // by name, as ensure_network made them
   std::string fail_network;                   // non-empty: ensure_network fails with this message
+  int stops_refused = 0;                      // this many stop calls fail as if dockerd were down
 
   Result<bool> image_exists(const std::string& tag) override {
     std::lock_guard lock(mutex_);
@@ -186,6 +187,10 @@ class FakeDocker : public Docker {
     auto it = containers.find(id);
     calls.push_back("stop " + (it == containers.end() ? id : it->second.info.name));
     stop_timeouts.push_back(timeout);
+    if (stops_refused > 0) {
+      --stops_refused;
+      return fail("docker stop " + id + ": cannot connect to /var/run/docker.sock: Connection refused");
+    }
     if (it != containers.end()) it->second.info.state = "exited";
     return {};
   }

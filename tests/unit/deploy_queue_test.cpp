@@ -75,8 +75,10 @@ TEST_F(DeployQueueTest, ANewerTriggerSupersedesTheWaitingOne) {
   EXPECT_TRUE(queue.busy("web"));
   EXPECT_EQ(stored(first->id).state, DeploymentState::running);
 
-  auto second = queue.submit("web", DeploymentKind::deploy, "v3", "webhook");
-  auto third = queue.submit("web", DeploymentKind::deploy, "v4", "webhook");
+  // Explicit refs, as `cutover deploy --ref` sends them: a webhook would
+  // deploy the branch tip whatever it names.
+  auto second = queue.submit("web", DeploymentKind::deploy, "v3", "cli");
+  auto third = queue.submit("web", DeploymentKind::deploy, "v4", "cli");
   ASSERT_TRUE(second && third);
   EXPECT_TRUE(queue.busy("web"));
   // The middle one never runs: superseded by the newest, at once.

@@ -89,6 +89,27 @@ TEST_F(RecoveryTest, ADeploymentInterruptedAfterTheSwitchIsCompleted) {
   EXPECT_EQ(nginx_.release_of("web"), "web@2");
 }
 
+// A role of web@2 failed after the switch and the daemon died while nginx
+// was going back: recovery went forward and made the rejected release live.
+TEST_F(RecoveryTest, ADeploymentInterruptedWhileSwitchingBackGoesBackNotForward) {
+  seed_release(1, kShaA, ReleaseState::draining, {p0()}, "running", 100);
+  seed_release(2, kShaB, ReleaseState::live, {p1()}, "running", 200);
+  nginx_.sites["web"] = site_for(2, {p1()});
+  auto d = interrupted(DeploymentKind::deploy, Phase::undoing, 2, 1);
+  recover(*engine_);
+
+  auto after = stored(d.id);
+  EXPECT_EQ(after.state, DeploymentState::failed);
+  EXPECT_NE(after.error.find("while switching back from web@2; web@1 is live again"), std::string::npos)
+      << after.error;
+  EXPECT_EQ(release(1).state, ReleaseState::live);
+  EXPECT_EQ(release(2).state, ReleaseState::failed);
+  EXPECT_EQ(nginx_.release_of("web"), "web@1");
+  EXPECT_TRUE(docker_.of_release("web", 2).empty());
+  EXPECT_EQ(docker_.states_of("web", 1), (std::vector<std::string>{"running"}));
+  EXPECT_EQ(reserved(), (std::set<int>{p0()}));
+}
+
 TEST_F(RecoveryTest, ADeploymentInterruptedWhileDrainingIsCompleted) {
   seed_release(1, kShaA, ReleaseState::draining, {p0()}, "running", 100);
   seed_release(2, kShaB, ReleaseState::live, {p1()}, "running", 200);

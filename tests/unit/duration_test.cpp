@@ -16,6 +16,10 @@ TEST(ParseDuration, ReadsEachUnit) {
   EXPECT_EQ(parse_duration("30s"), seconds{30});
   EXPECT_EQ(parse_duration("10m"), minutes{10});
   EXPECT_EQ(parse_duration("2h"), hours{2});
+  EXPECT_EQ(parse_duration("90d"), hours{90 * 24});
+  EXPECT_EQ(parse_duration("1d12h"), hours{36});
+  EXPECT_EQ(parse_duration("12h1d"), std::nullopt);
+  EXPECT_EQ(format_duration(hours{90 * 24}), "2160h");  // read, never written
 }
 
 TEST(ParseDuration, ReadsZeroWithOrWithoutUnit) {
@@ -38,7 +42,7 @@ TEST(ParseDuration, AllowsComponentsBeyondTheNextUnit) {
 
 TEST(ParseDuration, RejectsMalformedText) {
   for (const char* text : {"", "-5s", "+5s", "5", "00", "s", "ms", "5x", "5S", "1.5s", " 5s", "5s ",
-                           "1h 30m", "5sec", "1d", "5s5"}) {
+                           "1h 30m", "5sec", "1w", "5s5"}) {
     EXPECT_EQ(parse_duration(text), std::nullopt) << text;
   }
 }

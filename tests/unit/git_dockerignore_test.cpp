@@ -2,6 +2,9 @@
 // with the same .dockerignore (moby/patternmatcher semantics).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <string>
+
 #include "git/dockerignore.hpp"
 #include "git/glob.hpp"
 
@@ -55,6 +58,25 @@ TEST(Glob, CharacterClassesAndEscapes) {
   EXPECT_TRUE(glob_match("[\\]]", "]"));
   EXPECT_TRUE(glob_match("\\*.txt", "*.txt"));
   EXPECT_FALSE(glob_match("\\*.txt", "a.txt"));
+}
+
+// "*a*a*...*b" against a run of a's backtracked exponentially: a
+// .dockerignore in the pushed commit could hold the lane for hours.
+TEST(Glob, PathologicalPatternsMatchInPolynomialTime) {
+  std::string stars;
+  for (int i = 0; i < 30; ++i) stars += "*a";
+  const std::string lane(200, 'a');
+  const std::string deep = [] {
+    std::string path;
+    for (int i = 0; i < 60; ++i) path += "a/";
+    return path + "c";
+  }();
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(glob_match(stars + "*b", lane));
+  EXPECT_TRUE(glob_match(stars + "*", lane));
+  EXPECT_FALSE(glob_match("**/a/**/a/**/a/**/a/**/a/**/a/**/b", deep));
+  EXPECT_TRUE(glob_match("**/a/**/a/**/a/**/a/**/a/**/a/**/c", deep));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
 }
 
 TEST(Glob, ReportsMalformedPatterns) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "git/mirror.hpp"
+#include "git/stall_watch.hpp"
 #include "temp_dir.hpp"
 
 namespace cutover {
@@ -581,7 +583,20 @@ TEST(GitMirror, PasswordInTheUrlStaysOutOfMessages) {
   const auto tip = mirror->fetch_branch("main");
   ASSERT_FALSE(tip);
   EXPECT_FALSE(contains(tip.error().message, "hunter2")) << tip.error().message;
-  EXPECT_TRUE(contains(tip.error().message, "deploy:***@")) << tip.error().message;
+  EXPECT_FALSE(contains(tip.error().message, "deploy")) << tip.error().message;
+  EXPECT_TRUE(contains(tip.error().message, "//***@")) << tip.error().message;
+}
+
+TEST(GitMirror, ATokenUsedAsTheUserNameStaysOutOfMessages) {
+  RefusingHttpServer server;
+  TempDir state;
+  std::string url = server.url();
+  url.insert(url.find("//") + 2, "ghp_tokenAsUser42@");
+  auto mirror = open_mirror(state.path() / "app.git", url);
+  const auto tip = mirror->fetch_branch("main");
+  ASSERT_FALSE(tip);
+  EXPECT_FALSE(contains(tip.error().message, "ghp_tokenAsUser42")) << tip.error().message;
+  EXPECT_TRUE(contains(tip.error().message, "//***@")) << tip.error().message;
 }
 
 // libgit2 loads $HOME/.ssh/known_hosts before the ssh handshake, so a
@@ -623,6 +638,53 @@ TEST(GitMirror, MalformedHomeKnownHostsIsNamed) {
   EXPECT_TRUE(contains(tip.error().message, home.path().string() + "/.ssh/known_hosts before every ssh fetch"))
       << tip.error().message;
 }
+
+// A server that accepts and then says nothing held the lane, the mirror's
+// lock and the poller forever: libgit2 1.5 has no network timeout.
+class StalledGitServer : public testing::TestWithParam<std::string> {};
+
+TEST_P(StalledGitServer, AFetchThatHearsNothingFailsAfterTheStallLimit) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(listen(listener, 4), 0);  // the kernel completes the connection; nothing is ever sent
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  TempDir home;  // no ~/.ssh/known_hosts for libgit2 to trip on first
+  const char* old_home = std::getenv("HOME");
+  const std::string saved_home = old_home != nullptr ? old_home : "";
+  setenv("HOME", home.path().c_str(), 1);
+  const Millis saved_limit = git_stall_limit();
+  set_git_stall_limit(Millis{1000});
+
+  TempDir state;
+  AuthSpec auth;
+  auth.known_hosts = (home.path() / "pinned").string();
+  const std::string url = GetParam() + "://git@127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/app.git";
+  auto mirror = open_mirror(state.path() / "app.git", url, auth);
+  const auto started = std::chrono::steady_clock::now();
+  const auto tip = mirror->fetch_branch("main");
+  const auto took = std::chrono::steady_clock::now() - started;
+  set_git_stall_limit(saved_limit);
+  if (old_home != nullptr) {
+    setenv("HOME", saved_home.c_str(), 1);
+  } else {
+    unsetenv("HOME");
+  }
+  close(listener);
+  ASSERT_FALSE(tip);
+  EXPECT_TRUE(contains(tip.error().message, "the server sent nothing for 1s, so the fetch was abandoned"))
+      << tip.error().message;
+  EXPECT_GE(took, std::chrono::milliseconds(900));
+  EXPECT_LT(took, std::chrono::seconds(10));
+  // The mirror is usable again: the next fetch is not stuck behind a lock.
+  const auto again = mirror->fetch_branch("main");
+  EXPECT_FALSE(again);
+}
+
+INSTANTIATE_TEST_SUITE_P(HttpAndSsh, StalledGitServer, testing::Values("http", "ssh"));
 
 }  // namespace
 }  // namespace cutover

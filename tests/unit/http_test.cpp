@@ -214,6 +214,22 @@ std::string pattern(std::size_t size) {
   return bytes;
 }
 
+// An app (or any server) answering with an endless body filled cutoverd's
+// memory.
+TEST(HttpRequest, ABodyOverTheLimitFailsTheExchangeInsteadOfFillingMemory) {
+  TestServer server([](const ReceivedRequest&) { return answer_with(200, pattern(300 * 1024)); });
+  HttpRequest request = request_to(server.url("/up"));
+  request.max_body = 100 * 1024;
+  const auto response = http_request(request);
+  ASSERT_FALSE(response);
+  EXPECT_NE(response.error().message.find("the answer's body is larger than 102400 bytes"), std::string::npos)
+      << response.error().message;
+  request.max_body = 300 * 1024;
+  const auto whole = http_request(request);
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_EQ(whole->body.size(), 300u * 1024);
+}
+
 TEST(HttpRequest, GetReturnsStatusBodyAndSendsHeaders) {
   TestServer server([](const ReceivedRequest&) { return answer_with(404, "no such thing"); });
   HttpRequest request = request_to(server.url("/things/1?x=y"));

@@ -64,6 +64,24 @@ TEST(RenderSite, OneSectionPerServerWithTheAppsLocations) {
   }
 }
 
+// A route on one address of the host: the confirm request comes from that
+// address, and the marker location answered it 403.
+TEST(RenderSite, TheMarkerAllowsTheAddressARouteListensOn) {
+  auto model = web_model();
+  model.routes = {route("web.example.com", "/", "10.20.30.40:80"), route("api.example.com", "/", "[fd00::7]:8443"),
+                  route("lo.example.com", "/", "127.0.0.1:8080"), route("any.example.com", "/", "0.0.0.0:81")};
+  auto site = render_site(template_text(), model);
+  ASSERT_TRUE(site) << site.error().message;
+  EXPECT_EQ(count(*site, "allow 10.20.30.40;"), 1u) << *site;
+  EXPECT_EQ(count(*site, "allow fd00::7;"), 1u) << *site;
+  EXPECT_EQ(count(*site, "allow 127.0.0.1;"), 4u) << *site;  // one marker per section, none extra
+  EXPECT_EQ(confirm_source("80"), "");
+  EXPECT_EQ(confirm_source("127.0.0.2:80"), "");
+  EXPECT_EQ(confirm_source("[::]:80"), "");
+  EXPECT_EQ(confirm_source("[::1]:80"), "");
+  EXPECT_EQ(confirm_source("192.0.2.1:80"), "192.0.2.1");
+}
+
 TEST(RenderSite, EmptyHostMeansAnyHost) {
   auto model = web_model();
   model.routes = {route("", "/", "8081")};

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -348,6 +349,86 @@ TEST_F(StoreTest, WebhookDeliveriesAreRememberedPerApp) {
   ASSERT_TRUE(s.record_delivery("web", "d-1", 9, 2000));  // a second record keeps the first deployment
   EXPECT_EQ(*s.delivery("web", "d-1"), std::optional<std::int64_t>{7});
   EXPECT_EQ(*s.delivery("api", "d-1"), std::nullopt);
+}
+
+Deployment finished_deployment(const std::string& app, TimestampMs finished_at,
+                               DeploymentState state = DeploymentState::succeeded) {
+  Deployment d;
+  d.app = app;
+  d.trigger = "webhook";
+  d.state = state;
+  d.phase = state == DeploymentState::running ? Phase::building : Phase::done;
+  d.created_at = finished_at - 10;
+  d.finished_at = state == DeploymentState::running ? 0 : finished_at;
+  return d;
+}
+
+// A daemon that deploys all day would otherwise grow state.db for ever.
+TEST_F(StoreTest, PruningKeepsTheNewestDeploymentsOfTheAppAndWhatIsStillRunning) {
+  auto& s = *store_;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 6; ++i) {
+    ids.push_back(*s.insert_deployment(finished_deployment("web", 1'000'000 + i)));
+    ASSERT_TRUE(s.append_event(Event{0, ids.back(), 1, "build", "output", "line", -1}));
+    ASSERT_TRUE(s.record_delivery("web", "d-" + std::to_string(i), ids.back(), 1'000'000 + i));
+  }
+  // The oldest one of all is still running: never pruned.
+  auto running = finished_deployment("web", 0, DeploymentState::running);
+  const auto running_id = *s.insert_deployment(running);
+  const auto other_app = *s.insert_deployment(finished_deployment("api", 5));
+
+  const auto pruned = s.prune_history("web", 3, 0);
+  ASSERT_TRUE(pruned) << pruned.error().message;
+  // Kept: the 3 newest by id, the running one, ids[5] and ids[4].
+  EXPECT_EQ(pruned->deployments, 4);
+  EXPECT_EQ(pruned->events, 4);
+  EXPECT_EQ(pruned->deliveries, 4);
+  EXPECT_FALSE(*s.deployment(ids[3]));
+  EXPECT_TRUE(*s.deployment(ids[4]));
+  EXPECT_TRUE(*s.deployment(ids[5]));
+  EXPECT_TRUE(*s.deployment(running_id));
+  EXPECT_TRUE(*s.deployment(other_app));
+  EXPECT_TRUE(s.events_after(ids[0], 0)->empty());
+  EXPECT_EQ(s.events_after(ids[5], 0)->size(), 1u);
+  EXPECT_EQ(*s.delivery("web", "d-0"), std::nullopt);
+  EXPECT_EQ(*s.delivery("web", "d-5"), std::optional<std::int64_t>{ids[5]});
+}
+
+TEST_F(StoreTest, PruningForgetsDeploymentsAndDeliveriesOlderThanTheAge) {
+  auto& s = *store_;
+  const auto old_one = *s.insert_deployment(finished_deployment("web", 1000));
+  const auto new_one = *s.insert_deployment(finished_deployment("web", 5000));
+  ASSERT_TRUE(s.record_delivery("web", "old", new_one, 1000));  // an old delivery of a kept deployment
+  ASSERT_TRUE(s.record_delivery("web", "new", new_one, 5000));
+  const auto pruned = s.prune_history("web", 1000, 3000);
+  ASSERT_TRUE(pruned) << pruned.error().message;
+  EXPECT_EQ(pruned->deployments, 1);
+  EXPECT_FALSE(*s.deployment(old_one));
+  EXPECT_TRUE(*s.deployment(new_one));
+  EXPECT_EQ(*s.delivery("web", "old"), std::nullopt);
+  EXPECT_EQ(*s.delivery("web", "new"), std::optional<std::int64_t>{new_one});
+  // Nothing to do is not an error.
+  EXPECT_EQ(s.prune_history("none", 10, 3000)->deployments, 0);
+}
+
+// A COMMIT that fails (here a deferred foreign key; in the field a full
+// disk) left the connection inside the transaction: every later write
+// joined it and was lost at the next failure or exit.
+TEST(SqliteTransaction, AFailedCommitIsRolledBackAndTheConnectionWorksOn) {
+  testing_support::TempDir dir{"cutover-sqlite-commit"};
+  auto db = SqliteDb::open(dir.file("t.db"));
+  ASSERT_TRUE(db) << db.error().message;
+  ASSERT_TRUE(db->exec("CREATE TABLE parent(id INTEGER PRIMARY KEY); CREATE TABLE child(parent INTEGER REFERENCES "
+                       "parent(id) DEFERRABLE INITIALLY DEFERRED);"));
+  const Status failed = db->transaction([&] { return db->exec("INSERT INTO child VALUES(42)"); });
+  ASSERT_FALSE(failed);  // the statement passes; the COMMIT is what fails
+  EXPECT_NE(failed.error().message.find("FOREIGN KEY"), std::string::npos) << failed.error().message;
+  EXPECT_TRUE(db->outside_transaction());
+  const Status next = db->transaction([&] { return db->exec("INSERT INTO parent VALUES(1); INSERT INTO child VALUES(1)"); });
+  EXPECT_TRUE(next) << next.error().message;
+  std::int64_t children = -1;
+  ASSERT_TRUE(db->query("SELECT COUNT(*) FROM child", {}, [&](const SqlRow& row) { children = row.integer(0); }));
+  EXPECT_EQ(children, 1);
 }
 
 }  // namespace

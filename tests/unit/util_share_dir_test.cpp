@@ -23,13 +23,20 @@ class ShareDirBeside : public ::testing::Test {
 };
 
 TEST_F(ShareDirBeside, IsThePrefixOfTheExecutableWhenItHoldsShareCutover) {
-  fs::create_directories(prefix_ / "share" / "cutover");
-  EXPECT_EQ(share_dir_beside(prefix_ / "sbin" / "cutoverd", "/configured/share/cutover"),
+  fs::create_directories(prefix_ / "share" / "cutover" / "templates");
+  fs::create_directories(prefix_ / "src" / "templates");
+  EXPECT_EQ(share_dir_beside(prefix_ / "sbin" / "cutoverd", "/configured/share/cutover", prefix_ / "src"),
             prefix_ / "share" / "cutover");
 }
 
-TEST_F(ShareDirBeside, IsTheConfiguredDirectoryForABinaryOutsideAnInstall) {
-  EXPECT_EQ(share_dir_beside(prefix_ / "sbin" / "cutoverd", "/configured/share/cutover"),
+TEST_F(ShareDirBeside, IsTheSourceTreeForABinaryRunFromItsBuildTree) {
+  fs::create_directories(prefix_ / "src" / "templates");
+  EXPECT_EQ(share_dir_beside(prefix_ / "build" / "agent" / "cutoverd", "/configured/share/cutover", prefix_ / "src"),
+            prefix_ / "src");
+}
+
+TEST_F(ShareDirBeside, IsTheConfiguredDirectoryWhenNoneHoldsTemplates) {
+  EXPECT_EQ(share_dir_beside(prefix_ / "sbin" / "cutoverd", "/configured/share/cutover", prefix_ / "src"),
             fs::path("/configured/share/cutover"));
 }
 
