@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "docker/base_images.hpp"
 #include "util/duration.hpp"
 #include "util/url_credentials.hpp"
 
@@ -76,6 +77,8 @@ Result<std::string> AccessoryImages::build(const AccessoryConfig& accessory) {
                sha->substr(0, 12));
   const auto deadline = std::chrono::steady_clock::now() + accessory.build.timeout;
   auto too_long = [deadline] { return std::chrono::steady_clock::now() >= deadline; };
+  if (auto bases = check_base_images(**mirror, docker_, accessory.build, *sha, tag); !bases)
+    return failed(bases.error());
   BuildRequest request{tag, accessory.build.dockerfile, accessory.build.args, accessory.build.target, too_long};
   auto context = [&](const ChunkSink& sink) {
     return (*mirror)->write_context_tar(*sha, accessory.build.context, sink);

@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/access_record.hpp"
-#include "core/dockerfile.hpp"
+#include "docker/base_images.hpp"
 #include "deploy/access_log_rotation.hpp"
 #include "deploy/containers.hpp"
 #include "deploy/roles.hpp"
@@ -25,33 +25,10 @@ namespace {
 
 std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
 
-std::string dockerfile_path(const BuildSpec& build) {
-  std::string context = build.context == "." ? "" : build.context;
-  while (context.starts_with("./")) context.erase(0, 2);
-  if (!context.empty() && context.back() != '/') context += '/';
-  return context + build.dockerfile;
-}
-
 }  // namespace
 
 // The classic builder pulls a missing FROM image; cutover never pulls
 // (SPEC guarantee 8), so a missing base fails here, before the build.
-Status Deployer::check_base_images(GitMirror& mirror, const AppConfig& app, const Release& release) {
-  auto path = dockerfile_path(app.build);
-  auto dockerfile = TRY(mirror.read_file(release.sha, path));
-  if (!dockerfile)
-    return fail(fmt::format("build {}: commit {} has no {}; check build.dockerfile and build.context", release.image,
-                            short_sha(release.sha), path));
-  const auto bases = dockerfile_base_images(*dockerfile, app.build.args);
-  if (!bases) return fail(fmt::format("build {}: {}: {}", release.image, path, bases.error().message));
-  for (const auto& base : *bases)
-    if (!TRY(engine_.docker.image_exists(base)))
-      return fail(fmt::format("build {}: image {} (FROM or COPY --from in {}) is not on this host, and cutover "
-                              "never pulls images; load it first (docker pull {} or docker load)",
-                              release.image, base, path, base));
-  return {};
-}
-
 Status Deployer::unless_stopping(const std::string& next_step) {
   if (engine_.stop->requested()) return fail(StopRequest::reason(next_step));
   return {};
@@ -130,9 +107,7 @@ Status Deployer::build(Deployment& d, const AppConfig& app, const Release& relea
       return {};
     }
     auto mirror = TRY(engine_.open_mirror(app));
-    TRY(check_base_images(*mirror, app, release));
-    // Labels come last in the build, so the Dockerfile's layers stay cached;
-    // cutover.release names the release that built it (later releases of the same SHA reuse it).
+    TRY(check_base_images(*mirror, engine_.docker, app.build, release.sha, release.image));
     BuildRequest request{release.image, app.build.dockerfile, app.build.args,
                          app.build.target, [this, &too_long] { return engine_.stop->requested() || too_long(); }};
     auto context = [&](const ChunkSink& sink) { return mirror->write_context_tar(release.sha, app.build.context, sink); };

@@ -31,6 +31,7 @@ class RepoImagesTest : public ::testing::Test {
     config->accessories = {{"queue", queue}, {"cache", cache}};
     config_ = config;
     mirror_.branches = {{"main", kShaA}};
+    mirror_.files = {{"broker/Dockerfile", "FROM scratch\n"}};
   }
 
   AccessoryImages images() {
@@ -97,6 +98,21 @@ TEST_F(RepoImagesTest, AFailedBuildKeepsTheLastImageAndSaysWhich) {
       << errors[0].message;
   EXPECT_NE(errors[0].message.find("COPY failed"), std::string::npos) << errors[0].message;
   EXPECT_EQ(built.config()->accessories.at("queue").image, good);
+}
+
+TEST_F(RepoImagesTest, AMissingBaseImageFailsBeforeBuildingAndNothingIsPulled) {
+  mirror_.files["broker/Dockerfile"] = "ARG TAG=3\nFROM registry.example/broker:${TAG}\n";
+  auto built = images();
+  auto errors = built.refresh();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("image registry.example/broker:3 (FROM or COPY --from in broker/Dockerfile) is "
+                                   "not on this host, and cutover never pulls"),
+            std::string::npos)
+      << errors[0].message;
+  EXPECT_TRUE(docker_.builds.empty());
+  docker_.images.insert("registry.example/broker:3");  // loaded by the operator: the next refresh builds
+  EXPECT_TRUE(built.refresh().empty());
+  EXPECT_EQ(docker_.builds.size(), 1u);
 }
 
 TEST_F(RepoImagesTest, AnAccessoryNeverBuiltIsNotStartedAndSaysWhy) {
