@@ -54,7 +54,7 @@ class FailedDeployments(IntegrationTest):
         env.repo.commit_version("v2", base="cutover-no-such-base-image:1")
         result = env.deploy(check=False)
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
-        self.assertIn("base image cutover-no-such-base-image:1", result.stderr)
+        self.assertIn("image cutover-no-such-base-image:1 (FROM or COPY --from in Dockerfile) is not on this host", result.stderr)
         self.assertIn("never pulls", result.stderr)
         self.assertNotIn("Step 1/", result.stdout, "the build must not start")
         self.assertEqual(env.served_version(), "v1")
