@@ -574,29 +574,28 @@ TEST(GitMirror, HttpsWithoutTokenSaysWhatToConfigure) {
   EXPECT_TRUE(server.authorizations().empty());
 }
 
-TEST(GitMirror, PasswordInTheUrlStaysOutOfMessages) {
+// The error of a fetch from a refusing server whose URL carries `userinfo@`.
+std::string fetch_error_with_userinfo(const std::string& userinfo) {
   RefusingHttpServer server;
   TempDir state;
   std::string url = server.url();
-  url.insert(url.find("//") + 2, "deploy:hunter2@");
+  url.insert(url.find("//") + 2, userinfo + "@");
   auto mirror = open_mirror(state.path() / "app.git", url);
   const auto tip = mirror->fetch_branch("main");
-  ASSERT_FALSE(tip);
-  EXPECT_FALSE(contains(tip.error().message, "hunter2")) << tip.error().message;
-  EXPECT_FALSE(contains(tip.error().message, "deploy")) << tip.error().message;
-  EXPECT_TRUE(contains(tip.error().message, "//***@")) << tip.error().message;
+  return tip ? std::string("fetch succeeded") : tip.error().message;
+}
+
+TEST(GitMirror, PasswordInTheUrlStaysOutOfMessages) {
+  const std::string message = fetch_error_with_userinfo("deploy:hunter2");
+  EXPECT_FALSE(contains(message, "hunter2")) << message;
+  EXPECT_FALSE(contains(message, "deploy")) << message;
+  EXPECT_TRUE(contains(message, "//***@")) << message;
 }
 
 TEST(GitMirror, ATokenUsedAsTheUserNameStaysOutOfMessages) {
-  RefusingHttpServer server;
-  TempDir state;
-  std::string url = server.url();
-  url.insert(url.find("//") + 2, "ghp_tokenAsUser42@");
-  auto mirror = open_mirror(state.path() / "app.git", url);
-  const auto tip = mirror->fetch_branch("main");
-  ASSERT_FALSE(tip);
-  EXPECT_FALSE(contains(tip.error().message, "ghp_tokenAsUser42")) << tip.error().message;
-  EXPECT_TRUE(contains(tip.error().message, "//***@")) << tip.error().message;
+  const std::string message = fetch_error_with_userinfo("ghp_tokenAsUser42");
+  EXPECT_FALSE(contains(message, "ghp_tokenAsUser42")) << message;
+  EXPECT_TRUE(contains(message, "//***@")) << message;
 }
 
 // libgit2 loads $HOME/.ssh/known_hosts before the ssh handshake, so a
