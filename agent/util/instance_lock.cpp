@@ -38,15 +38,15 @@ Result<InstanceLock> InstanceLock::acquire(const std::string& state_dir) {
     std::string holder = holder_of(fd);
     ::close(fd);
     if (error != EWOULDBLOCK)
-      return fail(fmt::format("cannot lock {}: {}", path, std::strerror(error)));
+      return fail(fmt::format("cannot lock {}: {}; daemon.state_dir must be on a filesystem that supports flock",
+                              path, std::strerror(error)));
     return fail(fmt::format("another cutoverd{} already runs with state_dir {} (it holds {}); stop it first, or "
                             "give this one its own daemon.state_dir",
                             holder.empty() ? "" : " (pid " + holder + ")", state_dir, path));
   }
   // The pid is for the message above only; the lock, not the file, decides.
-  std::string pid = std::to_string(::getpid()) + "\n";
-  bool recorded = ::ftruncate(fd, 0) == 0 && ::pwrite(fd, pid.data(), pid.size(), 0) > 0;
-  (void)recorded;
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0) (void)::pwrite(fd, pid.data(), pid.size(), 0);
   return InstanceLock(fd);
 }
 

@@ -19,23 +19,10 @@
 #include <nlohmann/json.hpp>
 
 #include "server/request_body.hpp"
+#include "fuzz_check.hpp"
 
 namespace cutover {
 namespace {
-
-[[noreturn]] void violated(const char* what, int line, std::string_view detail = {}) {
-  std::fprintf(stderr, "control_api_fuzz.cpp:%d: invariant violated: %s %.*s\n", line, what,
-               static_cast<int>(detail.size()), detail.data());
-  std::abort();
-}
-#define FUZZ_CHECK(condition)                         \
-  do {                                                \
-    if (!(condition)) violated(#condition, __LINE__); \
-  } while (false)
-#define FUZZ_CHECK_MSG(condition, detail)                     \
-  do {                                                        \
-    if (!(condition)) violated(#condition, __LINE__, detail); \
-  } while (false)
 
 // dump() throws on bytes that are not UTF-8; that is the check.
 bool fits_in_json(const std::string& text) {

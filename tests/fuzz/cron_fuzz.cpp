@@ -21,24 +21,10 @@
 #include <vector>
 
 #include "schedule/cron_fields.hpp"
+#include "fuzz_check.hpp"
 
 namespace cutover::schedule {
 namespace {
-
-// An abort makes libFuzzer save the input as a crash artifact.
-[[noreturn]] void violated(const char* what, int line, std::string_view detail = {}) {
-  std::fprintf(stderr, "cron_fuzz.cpp:%d: invariant violated: %s %.*s\n", line, what, static_cast<int>(detail.size()),
-               detail.data());
-  std::abort();
-}
-#define FUZZ_CHECK(condition)                         \
-  do {                                                \
-    if (!(condition)) violated(#condition, __LINE__); \
-  } while (false)
-#define FUZZ_CHECK_MSG(condition, detail)                     \
-  do {                                                        \
-    if (!(condition)) violated(#condition, __LINE__, detail); \
-  } while (false)
 
 // ---- the reference: crontab(5), and cron_fields.hpp's choices --------------
 

@@ -38,20 +38,10 @@
 #include "webhook/push_event.hpp"
 #include "webhook/push_payload.hpp"
 #include "webhook/signature.hpp"
+#include "fuzz_check.hpp"
 
 namespace cutover {
 namespace {
-
-// An abort makes libFuzzer save the input as a crash artifact.
-[[noreturn]] void violated(const char* what, int line, std::string_view detail = {}) {
-  std::fprintf(stderr, "webhook_fuzz.cpp:%d: invariant violated: %s %.*s\n", line, what,
-               static_cast<int>(detail.size()), detail.data());
-  std::abort();
-}
-#define FUZZ_CHECK(condition)                         \
-  do {                                                \
-    if (!(condition)) violated(#condition, __LINE__); \
-  } while (false)
 
 constexpr std::string_view kSecret = "fuzz-secret";
 constexpr std::string_view kSecretEnv = "FUZZ_SECRET";
@@ -161,7 +151,7 @@ std::string hmac_hex(std::string_view body) {
   unsigned size = 0;
   if (HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()),
            reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &size) == nullptr)
-    violated("OpenSSL HMAC failed", __LINE__);
+    fuzz::violated(__FILE__, __LINE__, "OpenSSL HMAC failed");
   return hex(digest, size);
 }
 
@@ -169,7 +159,7 @@ std::string sha256_hex(std::string_view body) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned size = 0;
   if (EVP_Digest(body.data(), body.size(), digest, &size, EVP_sha256(), nullptr) != 1)
-    violated("OpenSSL SHA-256 failed", __LINE__);
+    fuzz::violated(__FILE__, __LINE__, "OpenSSL SHA-256 failed");
   return hex(digest, size);
 }
 
@@ -376,7 +366,7 @@ void fuzz_judge(const Control& control, const Request& request) {
   try {
     FUZZ_CHECK(!verdict.body.dump().empty());
   } catch (const nlohmann::json::exception& error) {
-    violated("the verdict's body cannot be serialised:", __LINE__, error.what());
+    fuzz::violated(__FILE__, __LINE__, "the verdict's body cannot be serialised:", error.what());
   }
   if (!verdict.deploy_sha) return;
 
