@@ -21,6 +21,41 @@ def release_number(app, container):
     return int(container[len(app) + 1:].split("-")[0])
 
 
+def kill9_nginx_and_its_workers(master):
+    """SIGKILL nginx's master and every worker it has, as an OOM killer or a crash would.
+
+    The master is stopped first: in the middle of a reload it forks new workers, and one forked
+    after the children were listed would keep the listen sockets and survive the kill."""
+    os.kill(master, signal.SIGSTOP)
+    wait_for(lambda: process_state(master) in ("T", "t", None), 10, f"nginx master {master} to stop")
+    workers = run(["pgrep", "-P", str(master)], check=False).stdout.split()
+    for pid in [master, *map(int, workers)]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def process_state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return None
+
+
+def start_nginx_when_its_ports_are_free(main_config):
+    """What an init system does after a crash; killed workers may hold the ports a moment longer."""
+    deadline = time.monotonic() + 15
+    while True:
+        proc = subprocess.run(["nginx", "-c", main_config], capture_output=True, text=True, check=False)
+        if proc.returncode == 0:
+            return
+        if "Address already in use" not in proc.stderr or time.monotonic() > deadline:
+            raise AssertionError(f"nginx -c {main_config} exited {proc.returncode}:\n{proc.stderr}")
+        time.sleep(0.2)
+
+
 class Converges(IntegrationTest):
     """What every fault must end in; no tests of its own."""
     env_options = {"app_extra": WORKER, "drain_timeout": "5s"}
@@ -99,19 +134,13 @@ class FaultInjection(Converges):
         _, v2, versions = self.two_versions_v1_live()
         deployment = env.cli_json("deploy", env.app, "--ref", v2, "--detach")["deployment"]["id"]
         wait_for(lambda: env.event_seen(deployment, "switch", "begin"), 120, "the switch")
-        master = env.nginx.pid()
-        workers = run(["pgrep", "-P", str(master)], check=False).stdout.split()
-        for pid in [master, *map(int, workers)]:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill9_nginx_and_its_workers(env.nginx.pid())
         wait_for(lambda: env.deployment(deployment)["state"] not in ("queued", "running"), 120,
                  "the deployment to end without nginx")
         # What an init system does: nginx starts again from the files on disk.
         if os.path.exists(env.nginx.pid_file):
             os.remove(env.nginx.pid_file)
-        run(["nginx", "-c", env.nginx.main_config])
+        start_nginx_when_its_ports_are_free(env.nginx.main_config)
         env.daemon.kill9()  # and cutoverd's recovery puts nginx's files right if needed
         env.daemon.start()
         live = self.assert_converged(versions, "nginx killed mid-switch")
