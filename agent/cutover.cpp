@@ -1,5 +1,5 @@
 // cutover: the command-line client of cutoverd. Commands live in cli/commands.cpp,
-// cli/env_commands.cpp, cli/accessory_commands.cpp and cli/complete_command.cpp.
+// cli/env_commands.cpp, cli/accessory_commands.cpp, cli/host_commands.cpp and cli/complete_command.cpp.
 #include <CLI/CLI.hpp>
 
 #include <string_view>
@@ -13,7 +13,7 @@ using namespace cutover;
 struct Args {
   std::string socket;
   CliOptions options;
-  std::string app, ref, to, deployment, file, env, for_text, until, accessory, kind;
+  std::string app, ref, to, deployment, file, env, for_text, until, accessory, kind, host, fingerprint;
   int tail = 100;
   bool detach = false, follow = false;
 };
@@ -96,9 +96,17 @@ int main(int argc, char** argv) {
   accessory_logs->add_option("NAME", a.accessory)->required();
   accessory_logs->add_option("--tail", a.tail, "only the last N lines; 0 for all (default 100)")
       ->check(CLI::NonNegativeNumber);
+  auto* host = cli.add_subcommand("host", "hosts: the machines apps run on, reached over SSH");
+  host->require_subcommand(1);
+  auto* host_ls = host->add_subcommand("ls", "every host: address, bastion, connected, apps");
+  auto* host_check = host->add_subcommand("check", "connect to a host: key, Docker and nginx versions, problems");
+  host_check->add_option("HOST", a.host)->required();
+  auto* host_trust = host->add_subcommand("trust", "record a host's SSH key in daemon.known_hosts after showing it");
+  host_trust->add_option("HOST", a.host)->required();
+  host_trust->add_option("--fingerprint", a.fingerprint, "the SHA256:... fingerprint you checked (else asks)");
   // For the bash completion script; an empty group hides it from --help.
   auto* complete = cli.add_subcommand("__complete", "names for bash completion, one per line")->group("");
-  complete->add_option("KIND", a.kind, "apps, envs, accessories or releases")->required();
+  complete->add_option("KIND", a.kind, "apps, envs, accessories, hosts or releases")->required();
   complete->add_option("APP", a.app, "the app whose releases");
 
   try {
@@ -126,6 +134,9 @@ int main(int argc, char** argv) {
   if (accessory_ls->parsed()) return cmd_accessory_ls(api, a.options);
   if (accessory_restart->parsed()) return cmd_accessory_restart(api, a.options, a.accessory);
   if (accessory_logs->parsed()) return cmd_accessory_logs(api, a.options, a.accessory, a.tail);
+  if (host_ls->parsed()) return cmd_host_ls(api, a.options);
+  if (host_check->parsed()) return cmd_host_check(api, a.options, a.host);
+  if (host_trust->parsed()) return cmd_host_trust(api, a.options, a.host, a.fingerprint);
   if (complete->parsed()) return cmd_complete(api, a.kind, a.app);
   return kExitUsage;
 }

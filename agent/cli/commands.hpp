@@ -58,6 +58,15 @@ int cmd_accessory_logs(ApiClient& api, const CliOptions& options, const std::str
 // `accessory ls`'s table and notes from the API's {"accessories": [...]}.
 std::string accessories_table(const nlohmann::json& accessories, const Style& style);
 
+// `cutover host ls|check HOST|trust HOST [--fingerprint SHA256:...]`;
+// trust without a fingerprint shows the offered one and asks on the terminal.
+int cmd_host_ls(ApiClient& api, const CliOptions& options);
+int cmd_host_check(ApiClient& api, const CliOptions& options, const std::string& name);
+int cmd_host_trust(ApiClient& api, const CliOptions& options, const std::string& name, const std::string& fingerprint);
+// Their text from the API's JSON: `host ls`'s table and `host check`'s report.
+std::string hosts_table(const nlohmann::json& hosts);
+std::string host_report_text(const nlohmann::json& host);
+
 // Shared by the command files. A failure goes to stderr as text and, with
 // --json, to stdout as {"error": message, "exit_code": N} on one line;
 // returns its exit code.

@@ -19,6 +19,7 @@ std::string completion_path(const std::string& kind, const std::string& app) {
   if (kind == "apps") return "/v1/status";
   if (kind == "envs") return "/v1/environments";
   if (kind == "accessories") return "/v1/accessories";
+  if (kind == "hosts") return "/v1/hosts";
   if (kind == "releases" && config::is_resource_name(app)) return "/v1/apps/" + app + "/releases";
   return "";
 }
@@ -39,6 +40,8 @@ bool any(const json&) { return true; }
 bool configured(const json& accessory) { return accessory.value("configured", false); }
 // Only a standby release can be rolled back to.
 bool standby(const json& release) { return release.value("state", "") == "standby"; }
+// `host check` and `host trust` take the hosts of hosts:, not this machine.
+bool remote(const json& host) { return host.value("ssh", "") != ""; }
 
 }  // namespace
 
@@ -47,12 +50,13 @@ std::vector<std::string> completion_names(const std::string& kind, const json& a
   if (kind == "envs") return names_in(answer, "environments", "name", any);
   if (kind == "accessories") return names_in(answer, "accessories", "name", configured);
   if (kind == "releases") return names_in(answer, "releases", "id", standby);
+  if (kind == "hosts") return names_in(answer, "hosts", "name", remote);
   return {};
 }
 
 int cmd_complete(ApiClient& api, const std::string& kind, const std::string& app) {
-  if (kind != "apps" && kind != "envs" && kind != "accessories" && kind != "releases") {
-    fmt::print(stderr, "cutover: __complete {}: the kinds are apps, envs, accessories and releases APP\n", kind);
+  if (kind != "apps" && kind != "envs" && kind != "accessories" && kind != "hosts" && kind != "releases") {
+    fmt::print(stderr, "cutover: __complete {}: the kinds are apps, envs, accessories, hosts and releases APP\n", kind);
     return kExitUsage;
   }
   const auto path = completion_path(kind, app);

@@ -50,6 +50,10 @@ const auto kAccessoryFields = std::to_array<FieldRule<AccessoryConfig>>({
        return store(a.volumes, v.text_list(is_plain_text, "mounts such as /srv/redis:/data"));
      }},
     {"env", [](const ConfigNode& v, AccessoryConfig& a) { return merge_env_map(v, a.env); }},
+    {"host",
+     [](const ConfigNode& v, AccessoryConfig& a) {
+       return store(a.host, v.text_where(is_resource_name, "a host name from hosts:, or local"));
+     }},
 });
 
 Result<AccessoryConfig> read_accessory(const MappingEntry& entry) {

@@ -96,6 +96,10 @@ const auto kAppFields = std::to_array<FieldRule<AppDraft>>({
      }},
     {"replicas", [](const ConfigNode& v,
                     AppDraft& d) { return store(d.app.replicas, v.integer(1, kMaxReplicas)); }},
+    {"hosts",
+     [](const ConfigNode& v, AppDraft& d) {
+       return store(d.app.hosts, v.text_list(is_resource_name, "host names from hosts:, or local"));
+     }},
     {"routes", read_routes},
     {"health",
      [](const ConfigNode& v, AppDraft& d) { return read_health_fields(v, d.app.health); }},

@@ -51,8 +51,8 @@ const auto kDaemonFields = std::to_array<FieldRule<DaemonConfig>>({
     {"docker",
      [](const ConfigNode& v, DaemonConfig& d) {
        return store(d.docker, v.text_where(is_docker_endpoint,
-                                           "a Docker endpoint such as unix:///var/run/docker.sock, "
-                                           "tcp://host:2376 or ssh://user@host"));
+                                           "this machine's Engine socket, such as unix:///var/run/docker.sock "
+                                           "(other machines go in hosts:, reached over SSH)"));
      }},
     {"log_level",
      [](const ConfigNode& v, DaemonConfig& d) { return store(d.log_level, v.one_of(kLogLevels)); }},
@@ -63,6 +63,10 @@ const auto kDaemonFields = std::to_array<FieldRule<DaemonConfig>>({
     {"git_stall_timeout",
      [](const ConfigNode& v, DaemonConfig& d) { return store(d.git_stall_timeout, v.duration(Millis{1000})); }},
     {"history", [](const ConfigNode& v, DaemonConfig& d) { return read_fields(v, kHistoryFields, d.history); }},
+    {"known_hosts", [](const ConfigNode& v, DaemonConfig& d) { return read_path(v, d.known_hosts); }},
+    {"ssh_key", [](const ConfigNode& v, DaemonConfig& d) { return read_path(v, d.ssh_key); }},
+    {"ssh_passphrase_env",
+     [](const ConfigNode& v, DaemonConfig& d) { return store(d.ssh_passphrase_env, v.text_where(is_env_name, kEnvNameRule)); }},
 });
 
 const auto kNginxFields = std::to_array<FieldRule<NginxConfig>>({

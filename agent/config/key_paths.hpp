@@ -23,6 +23,7 @@ void add_keys(const std::array<FieldRule<T>, N>& rules, const std::string& prefi
 // host_sections.cpp
 void list_daemon_keys(const std::string& prefix, KeyPaths& into);
 void list_nginx_keys(const std::string& prefix, KeyPaths& into);
+void list_host_keys(const std::string& prefix, KeyPaths& into);
 // app_fields.cpp: an app, and defaults:
 void list_app_keys(const std::string& prefix, KeyPaths& into);
 // app_parts.cpp

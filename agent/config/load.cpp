@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/host_references.hpp"
 #include "config/key_paths.hpp"
 #include "config/port_plan_check.hpp"
 #include "config/read_fields.hpp"
@@ -26,7 +27,7 @@ using config::ConfigNode;
 // order (defaults before apps, apps before environments) whatever the order
 // in the file.
 struct Sections {
-  std::optional<ConfigNode> daemon, nginx, ports, defaults, apps, accessories, environments;
+  std::optional<ConfigNode> daemon, hosts, nginx, ports, defaults, apps, accessories, environments;
 };
 
 template <std::optional<ConfigNode> Sections::*section>
@@ -37,6 +38,7 @@ Status keep(const ConfigNode& value, Sections& sections) {
 
 const auto kSections = std::to_array<config::FieldRule<Sections>>({
     {"daemon", keep<&Sections::daemon>},
+    {"hosts", keep<&Sections::hosts>},
     {"nginx", keep<&Sections::nginx>},
     {"ports", keep<&Sections::ports>},
     {"defaults", keep<&Sections::defaults>},
@@ -59,6 +61,7 @@ Result<Config> read_config(const ConfigNode& root, const std::filesystem::path& 
   TRY(config::read_fields(root, kSections, sections));
   Config config;
   if (sections.daemon) TRY(config::read_daemon(*sections.daemon, config.daemon));
+  if (sections.hosts) config.hosts = TRY(config::read_hosts(*sections.hosts));
   if (sections.nginx) TRY(config::read_nginx(*sections.nginx, config.nginx));
   if (sections.ports) config.ports = TRY(config::read_port_range(*sections.ports));
   config.apps = TRY(config::read_apps(sections.apps, sections.defaults, pipeline_dirs(base)));
@@ -67,6 +70,7 @@ Result<Config> read_config(const ConfigNode& root, const std::filesystem::path& 
   if (sections.environments) {
     config.environments = TRY(config::read_environments(*sections.environments, config.apps));
   }
+  TRY(config::check_host_references(root, config));
   TRY(config::check_port_plan(root, config));
   return config;
 }
@@ -116,6 +120,7 @@ std::vector<std::string> config_key_paths() {
   config::KeyPaths keys;
   config::add_keys(kSections, "", keys);
   config::list_daemon_keys("daemon", keys);
+  config::list_host_keys("hosts.*", keys);
   config::list_nginx_keys("nginx", keys);
   config::list_app_keys("defaults", keys);
   config::list_app_keys("apps.*", keys);

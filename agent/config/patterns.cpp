@@ -125,11 +125,11 @@ bool is_branch_name(std::string_view s) {
 }
 
 bool is_docker_endpoint(std::string_view s) {
-  for (std::string_view scheme : {"unix://", "tcp://", "ssh://"}) {
-    if (s.starts_with(scheme)) return is_plain_text(s.substr(scheme.size()));
-  }
-  return false;
+  constexpr std::string_view kScheme = "unix://";
+  return s.starts_with(kScheme) && is_absolute_path(s.substr(kScheme.size()));
 }
+
+bool is_absolute_path(std::string_view s) { return s.starts_with('/') && is_plain_text(s); }
 
 bool is_group_name(std::string_view s) {
   return !s.empty() && s.front() != '-' && alnum_or(s, "._-");

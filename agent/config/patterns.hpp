@@ -47,8 +47,12 @@ bool is_http_url(std::string_view s);
 bool is_repo_location(std::string_view s);
 // A git branch: [A-Za-z0-9._/-]+, not starting with - or /, without "..".
 bool is_branch_name(std::string_view s);
-// The Docker Engine endpoint: unix://, tcp:// or ssh://.
+// A Docker Engine socket: unix:///absolute/path. Other machines' Engines
+// are reached through hosts: (SSH), never through a Docker TCP port.
 bool is_docker_endpoint(std::string_view s);
+// A path on another machine: absolute, since nothing there is relative to
+// this config file.
+bool is_absolute_path(std::string_view s);
 // A Unix group name: [A-Za-z0-9._-]+, not starting with -.
 bool is_group_name(std::string_view s);
 // A Dockerfile stage name, or "" for the last stage: [A-Za-z0-9._-]*.

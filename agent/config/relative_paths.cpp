@@ -24,9 +24,12 @@ void resolve_relative_paths(Config& config, const std::filesystem::path& base) {
   if (base.empty()) return;
   for (std::string* path :
        {&config.daemon.state_dir, &config.daemon.socket, &config.nginx.main_config,
-        &config.nginx.sites_dir, &config.nginx.pid_file, &config.nginx.templates_dir}) {
+        &config.nginx.sites_dir, &config.nginx.pid_file, &config.nginx.templates_dir,
+        &config.daemon.known_hosts, &config.daemon.ssh_key}) {
     resolve(*path, base);
   }
+  // A host's key is on this machine; its other paths are the host's own and absolute.
+  for (auto& [name, host] : config.hosts) resolve(host.key, base);
   for (auto& [name, app] : config.apps) {
     resolve(app.env_file, base);
     resolve(app.auth.ssh_key, base);

@@ -15,6 +15,7 @@ namespace cutover::config {
 Status read_daemon(const ConfigNode& mapping, DaemonConfig& into);
 Status read_nginx(const ConfigNode& mapping, NginxConfig& into);
 Result<PortRange> read_port_range(const ConfigNode& value);
+Result<std::map<std::string, HostConfig>> read_hosts(const ConfigNode& mapping);
 
 // `defaults` is checked even when there are no apps to apply it to. A
 // pipeline named by an app is read from the first of pipeline_dirs that has it.

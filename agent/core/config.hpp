@@ -3,6 +3,7 @@
 // config/load.cpp; everything else reads only these types.
 #include <chrono>
 #include <map>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ struct DaemonConfig {
   // A git fetch that hears nothing from its server for this long fails.
   Millis git_stall_timeout{60'000};
   HistoryLimits history;
+  std::string known_hosts = "/etc/cutover/known_hosts";  // SSH host keys of remote hosts (SPEC 7)
+  std::string ssh_key = "/etc/cutover/keys/hosts";       // default private key for remote hosts
+  std::string ssh_passphrase_env;                        // env var holding ssh_key's passphrase, if any
 };
 
 struct NginxConfig {
@@ -46,7 +50,24 @@ struct NginxConfig {
   std::string sites_dir = "/etc/nginx/conf.d";
   std::string pid_file = "/run/nginx.pid";
   std::string templates_dir;  // "" = the installed share/cutover/templates
+  bool operator==(const NginxConfig&) const = default;
 };
+
+// A machine in hosts: (SPEC section 7), driven over SSH. The name "local"
+// is this machine and is never written in hosts:.
+struct HostConfig {
+  std::string name;
+  std::string ssh;         // user@address[:port]
+  std::string key;         // "" = daemon.ssh_key
+  std::string proxy_jump;  // "" = connect directly; else user@address[:port] of a bastion
+  std::string docker = "unix:///var/run/docker.sock";  // the host's Engine socket, reached through SSH
+  NginxConfig nginx;       // the host's nginx paths (templates_dir is the control host's, unused here)
+  // Where cutover keeps its nginx sections and access logs on the host.
+  std::string state_dir = "/var/lib/cutover";
+  bool operator==(const HostConfig&) const = default;
+};
+
+inline constexpr std::string_view kLocalHost = "local";
 
 struct PortRange {
   int first = 20000;
@@ -131,6 +152,7 @@ struct AppConfig {
   Pipeline pipeline;  // stages read from pipelines/<name>.yml or inline
   std::vector<NotifySpec> notify;
   std::map<std::string, RoleSpec> roles;
+  std::vector<std::string> hosts{std::string(kLocalHost)};  // where it runs: "local" or names in hosts:
 };
 
 enum class Transport { tcp, udp };
@@ -155,6 +177,7 @@ struct AccessoryConfig {
   std::vector<PortSpan> ports;  // more ports and ranges, TCP or UDP, on 127.0.0.1
   std::vector<std::string> volumes;
   std::map<std::string, std::string> env;
+  std::string host{kLocalHost};  // the one host it runs on
 };
 
 struct ScaleRule {
@@ -176,6 +199,7 @@ struct EnvironmentConfig {
 struct Config {
   std::string source_path;  // the file it was read from
   DaemonConfig daemon;
+  std::map<std::string, HostConfig> hosts;
   NginxConfig nginx;
   PortRange ports;
   std::map<std::string, AppConfig> apps;

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include "git/known_hosts.hpp"
+#include "ssh/known_hosts.hpp"
 #include "util/url_credentials.hpp"
 #include "git/ssh_remote.hpp"
 #include "util/files.hpp"

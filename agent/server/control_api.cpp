@@ -3,14 +3,18 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "accessories/container_spec.hpp"
+#include "host/host_check.hpp"
+#include "host/host_trust.hpp"
 #include "server/json.hpp"
 #include "server/request_body.hpp"
 #include "util/http.hpp"
@@ -97,6 +101,11 @@ class Handler {
   bool accessory_logs();
   bool accessories_unavailable();
   bool no_such_accessory(const std::string& name);
+  bool hosts();
+  bool host_check();
+  bool host_key();
+  bool host_trust();
+  const HostConfig* host_or_answer(const std::string& name);
 
   ApiContext& ctx_;
   const ApiRequest& request_;
@@ -139,6 +148,10 @@ bool Handler::dispatch() {
   if (is(V::get, {"v1", "accessories"})) return accessories();
   if (is(V::post, {"v1", "accessories", "*", "restart"})) return accessory_restart();
   if (is(V::get, {"v1", "accessories", "*", "logs"})) return accessory_logs();
+  if (is(V::get, {"v1", "hosts"})) return hosts();
+  if (is(V::get, {"v1", "hosts", "*", "check"})) return host_check();
+  if (is(V::get, {"v1", "hosts", "*", "key"})) return host_key();
+  if (is(V::post, {"v1", "hosts", "*", "trust"})) return host_trust();
   return error(http::status::not_found,
                fmt::format("no such endpoint: {} {}", std::string(request_.method_string()),
                            std::string(request_.target())));
@@ -396,6 +409,92 @@ bool Handler::accessory_logs() {
   auto text = ctx_.accessories->logs(name, *tail);
   if (!text) return error(http::status::internal_server_error, text.error().message);
   return ok({{"accessory", name}, {"logs", *text}});
+}
+
+// How long a host check or a key fetch may take: an unreachable host is
+// named well before the CLI gives up.
+constexpr Millis kHostCallTimeout{15'000};
+
+std::vector<std::string> apps_on(const Config& config, const std::string& host) {
+  std::vector<std::string> apps;
+  for (const auto& [name, app] : config.apps)
+    if (std::find(app.hosts.begin(), app.hosts.end(), host) != app.hosts.end()) apps.push_back(name);
+  return apps;
+}
+
+const HostConfig* Handler::host_or_answer(const std::string& name) {
+  if (!ctx_.hosts) {
+    error(http::status::service_unavailable, "hosts are not available in this cutoverd");
+    return nullptr;
+  }
+  auto found = config_->hosts.find(name);
+  if (found == config_->hosts.end()) {
+    error(http::status::not_found,
+          fmt::format("no host named {:?} in hosts: of {}; see `cutover host ls`", name, config_->source_path));
+    return nullptr;
+  }
+  return &found->second;
+}
+
+bool Handler::hosts() {
+  json out = json::array();
+  out.push_back({{"name", std::string(kLocalHost)}, {"ssh", ""}, {"proxy_jump", ""}, {"connected", true},
+                 {"apps", apps_on(*config_, std::string(kLocalHost))}});
+  for (const auto& [name, host] : config_->hosts) {
+    bool connected = false;
+    if (ctx_.hosts) {
+      if (auto connection = ctx_.hosts->connection(name)) connected = (*connection)->connected();
+    }
+    out.push_back({{"name", name}, {"ssh", host.ssh}, {"proxy_jump", host.proxy_jump}, {"connected", connected},
+                   {"apps", apps_on(*config_, name)}});
+  }
+  return ok({{"hosts", out}});
+}
+
+bool Handler::host_check() {
+  const HostConfig* host = host_or_answer(target_.segments[2]);
+  if (!host) return true;
+  auto connection = ctx_.hosts->connection(host->name);
+  if (!connection) return error(http::status::internal_server_error, connection.error().message);
+  const HostReport report = check_host(**connection, *host, kHostCallTimeout);
+  return ok({{"host",
+              {{"name", report.name},
+               {"ssh", report.ssh},
+               {"proxy_jump", report.proxy_jump},
+               {"reachable", report.reachable},
+               {"key_type", report.key_type},
+               {"fingerprint", report.fingerprint},
+               {"docker_version", report.docker_version},
+               {"docker_api_version", report.docker_api_version},
+               {"nginx_version", report.nginx_version},
+               {"problems", report.problems},
+               {"transient", report.transient}}}});
+}
+
+bool Handler::host_key() {
+  const HostConfig* host = host_or_answer(target_.segments[2]);
+  if (!host) return true;
+  auto key = ctx_.hosts->offered_key(host->name, kHostCallTimeout);
+  if (!key) return error(http::status::bad_gateway, key.error().message);
+  return ok({{"host", host->name}, {"ssh", host->ssh}, {"key_type", key->type}, {"fingerprint", key->fingerprint}});
+}
+
+bool Handler::host_trust() {
+  const HostConfig* host = host_or_answer(target_.segments[2]);
+  if (!host) return true;
+  auto fingerprint = trust_fingerprint(request_.body());
+  if (!fingerprint) {
+    return error(http::status::bad_request, fmt::format("trust host {}: {}", host->name, fingerprint.error().message));
+  }
+  auto trusted = trust_host(*ctx_.hosts, host->name, *fingerprint, config_->daemon.known_hosts, kHostCallTimeout);
+  if (!trusted) return error(http::status::conflict, trusted.error().message);
+  spdlog::info("host {}: key {} ({}) {} {}", host->name, trusted->key.fingerprint, trusted->key.type,
+               trusted->already_known ? "was already in" : "recorded in", config_->daemon.known_hosts);
+  return ok({{"host", host->name},
+             {"key_type", trusted->key.type},
+             {"fingerprint", trusted->key.fingerprint},
+             {"known_hosts", config_->daemon.known_hosts},
+             {"already_known", trusted->already_known}});
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "deploy/event_log.hpp"
 #include "deploy/queue.hpp"
 #include "envs/control.hpp"
+#include "host/ssh_hosts.hpp"
 #include "store/store.hpp"
 
 namespace cutover {
@@ -28,6 +29,8 @@ struct ApiContext {
   envs::EnvironmentControl* environments = nullptr;
   // Null while the daemon runs without one: the accessory endpoints then answer 503.
   AccessoryManager* accessories = nullptr;
+  // The SSH connections to hosts:; null: the host endpoints answer 503.
+  SshHosts* hosts = nullptr;
 };
 
 using UnixSocket = boost::asio::local::stream_protocol::socket;

@@ -26,6 +26,7 @@
 #include "deploy/traffic.hpp"
 #include "envs/engine_actuator.hpp"
 #include "envs/reconciler.hpp"
+#include "host/ssh_hosts.hpp"
 #include "git/known_tip.hpp"
 #include "git/mirror_cache.hpp"
 #include "git/stall_watch.hpp"
@@ -89,6 +90,7 @@ struct ConfigFollowers {
   envs::Reconciler& environments;
   AccessoryImages& accessory_images;
   AccessoryManager& accessories;
+  SshHosts& ssh_hosts;
 };
 
 // nginx's servers now (an error is the caller's to report), the accessories
@@ -97,6 +99,7 @@ struct ConfigFollowers {
 Status reload_config(ConfigHolder& config, ConfigFollowers& followers) {
   if (auto loaded = config.reload(); !loaded)
     return fail("refused, keeping the running config: " + loaded.error().message);
+  followers.ssh_hosts.configure(*config.get());
   ensure_accessories(followers.accessory_images, followers.accessories);
   auto servers = prepare_servers(followers.engine);
   followers.routes.config_changed();
@@ -281,7 +284,9 @@ int run_daemon(const std::string& config_path) {
   ensure_accessories(accessory_images, accessories);
   auto pending = recover(engine);
   RouteFollower routes(engine);
-  ConfigFollowers followers{engine, routes, environments, accessory_images, accessories};
+  SshHosts ssh_hosts;
+  ssh_hosts.configure(*cfg);
+  ConfigFollowers followers{engine, routes, environments, accessory_images, accessories, ssh_hosts};
 
   DeployQueue queue(engine);
   for (const auto& d : pending) queue.resume(d);
@@ -293,7 +298,8 @@ int run_daemon(const std::string& config_path) {
                  events,
                  stopping,
                  &environments,
-                 &accessories};
+                 &accessories,
+                 &ssh_hosts};
   UnixServer server(api, cfg->daemon.socket, cfg->daemon.socket_group);
   if (auto started = server.start(); !started) {
     spdlog::critical("{}", started.error().message);

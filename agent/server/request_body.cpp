@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/ssh_fingerprint.hpp"
+
 namespace cutover {
 namespace {
 
@@ -77,6 +79,21 @@ Result<envs::HoldRequest> hold_request(envs::Power state, std::string_view body)
   if (request.for_duration.count() > 0 && !request.until.empty())
     return fail(fmt::format("for_ms and until both given; send {}", kShape));
   return request;
+}
+
+Result<std::string> trust_fingerprint(std::string_view body) {
+  constexpr std::string_view kShape = R"({"fingerprint": "SHA256:..."} with the fingerprint ssh-keygen -l shows)";
+  const json parsed = TRY(object_of(body, kShape));
+  std::string fingerprint;
+  for (const auto& [key, value] : parsed.items()) {
+    if (key != "fingerprint") return fail(unknown_key(key, kShape));
+    if (!value.is_string() || !is_sha256_fingerprint(value.get<std::string>()))
+      return fail(fmt::format("\"fingerprint\": {} is not a SHA256 fingerprint; send {}",
+                              value.dump(-1, ' ', false, json::error_handler_t::replace), kShape));
+    fingerprint = value.get<std::string>();
+  }
+  if (fingerprint.empty()) return fail(fmt::format("no fingerprint given; send {}", kShape));
+  return fingerprint;
 }
 
 }  // namespace cutover

@@ -19,4 +19,8 @@ Result<std::string> submit_ref(bool rollback, std::string_view body);
 // POST /v1/environments/ENV/wake|sleep: {}, {"for_ms": N} or {"until": "text"}.
 Result<envs::HoldRequest> hold_request(envs::Power state, std::string_view body);
 
+// POST /v1/hosts/HOST/trust {"fingerprint": "SHA256:..."}: the key the
+// operator confirmed; required, since trust is never given blind.
+Result<std::string> trust_fingerprint(std::string_view body);
+
 }  // namespace cutover

@@ -113,7 +113,9 @@ void set_transport(CURL* curl, const HttpRequest& request) {
 }
 
 std::string describe_failure(const HttpRequest& request, CURLcode code, const char* detail, long os_errno) {
-  const std::string via = request.unix_socket.empty() ? "" : fmt::format(" (via {})", request.unix_socket);
+  const std::string via = !request.via.empty()           ? fmt::format(" ({})", request.via)
+                          : request.unix_socket.empty() ? ""
+                                                        : fmt::format(" (via {})", request.unix_socket);
   std::string cause = *detail != '\0' ? detail : curl_easy_strerror(code);
   const std::string system_cause = std::generic_category().message(static_cast<int>(os_errno));
   if (code == CURLE_COULDNT_CONNECT && !request.unix_socket.empty()) {

@@ -35,6 +35,9 @@ struct HttpRequest {
   std::size_t max_body = 64 * 1024 * 1024;
   // Polled about once a second, even while nothing moves; true abandons the exchange.
   std::function<bool()> cancelled;
+  // How error messages name the way in when unix_socket is a forward of
+  // another machine's socket ("through SSH to host web-1"); "" = the socket.
+  std::string via;
 };
 
 struct HttpResponse {

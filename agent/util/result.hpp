@@ -9,6 +9,9 @@ namespace cutover {
 
 struct Error {
   std::string message;
+  // Worth trying again as it is (a host that did not answer, a dropped
+  // connection), as opposed to one that needs someone to change something.
+  bool transient = false;
 };
 
 template <class T>
@@ -17,6 +20,9 @@ using Status = Result<void>;
 
 inline std::unexpected<Error> fail(std::string message) {
   return std::unexpected<Error>(Error{std::move(message)});
+}
+inline std::unexpected<Error> fail_transient(std::string message) {
+  return std::unexpected<Error>(Error{std::move(message), true});
 }
 
 }  // namespace cutover

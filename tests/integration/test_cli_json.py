@@ -111,11 +111,13 @@ class WithoutDaemon(IntegrationTest):
 
     def test_completion_of_commands_and_options(self):
         self.assertEqual(set(complete("")), {"status", "deploy", "rollback", "releases", "logs", "config",
-                                             "version", "env", "accessory"})
+                                             "version", "env", "accessory", "host"})
         self.assertEqual(complete("r"), ["rollback", "releases"])
         self.assertEqual(set(complete("env", "")), {"ls", "show", "wake", "sleep"})
         self.assertEqual(set(complete("accessory", "")), {"ls", "restart", "logs"})
         self.assertEqual(set(complete("config", "")), {"check", "reload"})
+        self.assertEqual(set(complete("host", "")), {"ls", "check", "trust"})
+        self.assertEqual(complete("host", "trust", "web-1", "--f"), ["--fingerprint"])
         self.assertEqual(set(complete("deploy", "--")), {"--ref", "--detach", "--socket", "--json", "--help"})
         self.assertEqual(complete("--json", "logs", "--f"), ["--follow"])
         self.assertEqual(complete("env", "wake", "dev", "--u"), ["--until"])

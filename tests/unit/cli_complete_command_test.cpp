@@ -30,6 +30,13 @@ TEST(CompletionNames, ConfiguredAccessoriesOnly) {
   EXPECT_THAT(completion_names("accessories", answer), ElementsAre("redis"));
 }
 
+// `host check` and `host trust` take remote hosts, never "local".
+TEST(CompletionNames, RemoteHostsOnly) {
+  json answer = {{"hosts", json::array({{{"name", "local"}, {"ssh", ""}},
+                                        {{"name", "web-1"}, {"ssh", "deploy@10.0.0.5"}}})}};
+  EXPECT_THAT(completion_names("hosts", answer), ElementsAre("web-1"));
+}
+
 // What `rollback --to` can go to.
 TEST(CompletionNames, StandbyReleasesOnly) {
   json answer = {{"releases", json::array({{{"id", "web@4"}, {"state", "live"}},

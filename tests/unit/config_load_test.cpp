@@ -312,11 +312,11 @@ TEST(LoadConfigErrors, UnknownKeyListsTheKnownOnes) {
   EXPECT_EQ(
       error_of("apps:\n  web:\n    repo: https://example.com/web.git\n    helth: {path: /up}\n"),
       "test.yml:4:5: apps.web.helth: unknown key; expected one of repo, branch, auth, build, port, "
-      "command, env, env_file, volumes, replicas, routes, health, drain_timeout, stop_timeout, "
+      "command, env, env_file, volumes, replicas, hosts, routes, health, drain_timeout, stop_timeout, "
       "retain, webhook, poll, pipeline, notify, roles");
   EXPECT_EQ(
       error_of("daemon: {}\ndemon: {}\n"),
-      "test.yml:2:1: demon: unknown key; expected one of daemon, nginx, ports, defaults, apps, "
+      "test.yml:2:1: demon: unknown key; expected one of daemon, hosts, nginx, ports, defaults, apps, "
       "accessories, environments");
   EXPECT_TRUE(
       StartsWith(error_of("apps:\n  web:\n    repo: x\n    health: {path: /up, intervall: 1s}\n"),

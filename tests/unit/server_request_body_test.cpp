@@ -66,3 +66,26 @@ TEST(HoldRequest, StrictAsBefore) {
 
 }  // namespace
 }  // namespace cutover
+
+namespace cutover {
+namespace {
+
+TEST(TrustFingerprint, TakesOnlyAWellFormedFingerprint) {
+  const std::string good = "SHA256:LO3gCQPyKeBwNldeYhG4iFaBnPjQW/ZKV1sUXLoeg9o";
+  auto read = trust_fingerprint(R"({"fingerprint": ")" + good + R"("})");
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(*read, good);
+  for (const char* bad : {"", "{}", R"({"fingerprint": 1})", R"({"fingerprint": "MD5:aa"})",
+                          R"({"fingerprint": "SHA256:short"})", R"({"fingerprint": null})",
+                          R"({"fingerprint": "SHA256:LO3gCQPyKeBwNldeYhG4iFaBnPjQW/ZKV1sUXLoeg9o", "yes": true})",
+                          "[1]", "not json"}) {
+    auto refused = trust_fingerprint(bad);
+    EXPECT_FALSE(refused) << bad;
+    if (!refused) {
+      EXPECT_NE(refused.error().message.find("SHA256"), std::string::npos) << bad;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cutover

@@ -26,12 +26,12 @@ _cutover() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         case $word in
-            --socket | --ref | --to | --app | --for | --until | --tail) ((i++)) ;;
+            --socket | --ref | --to | --app | --for | --until | --tail | --fingerprint) ((i++)) ;;
             -*) ;;
             *)
                 if [[ -z $command ]]; then
                     command=$word
-                elif [[ -z $sub && $command =~ ^(config|env|accessory)$ ]]; then
+                elif [[ -z $sub && $command =~ ^(config|env|accessory|host)$ ]]; then
                     sub=$word
                 else
                     positional+=("$word")
@@ -54,7 +54,7 @@ _cutover() {
                 COMPREPLY=($(compgen -W "$(_cutover_names releases "${positional[0]}")" -- "$cur"))
             return
             ;;
-        --ref | --for | --until | --tail)
+        --ref | --for | --until | --tail | --fingerprint)
             return
             ;;
     esac
@@ -63,7 +63,7 @@ _cutover() {
     case $command in
         "")
             options=$global
-            names="status deploy rollback releases logs config version env accessory"
+            names="status deploy rollback releases logs config version env accessory host"
             ;;
         status | releases)
             options=$global
@@ -111,6 +111,17 @@ _cutover() {
                 logs)
                     options="--tail $global"
                     [[ ${#positional[@]} -eq 0 ]] && names=$(_cutover_names accessories)
+                    ;;
+            esac
+            ;;
+        host)
+            options=$global
+            case $sub in
+                "") names="ls check trust" ;;
+                check) [[ ${#positional[@]} -eq 0 ]] && names=$(_cutover_names hosts) ;;
+                trust)
+                    options="--fingerprint $global"
+                    [[ ${#positional[@]} -eq 0 ]] && names=$(_cutover_names hosts)
                     ;;
             esac
             ;;

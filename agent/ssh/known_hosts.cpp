@@ -1,4 +1,4 @@
-#include "git/known_hosts.hpp"
+#include "ssh/known_hosts.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -37,11 +37,16 @@ std::optional<std::string> decode_base64(std::string_view text) {
   return out;
 }
 
-std::string encode_base64_unpadded(std::string_view data) {
+std::string encode_base64(std::string_view data) {
   std::string out((data.size() + 2) / 3 * 4 + 1, '\0');
   const int length =
       EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes(data), static_cast<int>(data.size()));
   out.resize(static_cast<std::size_t>(length));
+  return out;
+}
+
+std::string encode_base64_unpadded(std::string_view data) {
+  std::string out = encode_base64(data);
   while (out.ends_with('=')) out.pop_back();
   return out;
 }
@@ -206,6 +211,10 @@ std::string sha256_fingerprint(std::string_view key) {
   }
   return "SHA256:" +
          encode_base64_unpadded(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+}
+
+std::string known_hosts_line(std::string_view name, std::string_view key) {
+  return fmt::format("{} {} {}", name, key_blob_type(key), encode_base64(key));
 }
 
 }  // namespace cutover

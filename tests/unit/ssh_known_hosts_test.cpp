@@ -1,7 +1,7 @@
 // known_hosts read the way OpenSSH reads it. The keys, hashed lines and
 // fingerprints below were made with ssh-keygen (-t, -H, -l), so every
 // expectation is what ssh itself says about the same text.
-#include "git/known_hosts.hpp"
+#include "ssh/known_hosts.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>

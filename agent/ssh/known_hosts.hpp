@@ -66,6 +66,10 @@ std::string known_hosts_name(std::string_view host, int port);
 // is malformed.
 std::string key_blob_type(std::string_view key);
 
+// A line for a known_hosts file: "name key-type base64-key", as ssh-keyscan
+// writes it (name from known_hosts_name).
+std::string known_hosts_line(std::string_view name, std::string_view key);
+
 // "SHA256:" and the unpadded base64 of the blob's SHA-256, as ssh-keygen -l
 // and ssh print it.
 std::string sha256_fingerprint(std::string_view key);
