@@ -74,6 +74,27 @@ void check_nginx(SshConnection& connection, const HostConfig& host, Millis timeo
   }
 }
 
+// Everything cutover writes on the host goes through SFTP into state_dir
+// (and sites_dir): write, read back and remove a file there now, so a
+// missing permission is named by the check and not by a deployment.
+void check_state_dir(SshConnection& connection, const HostConfig& host, Millis timeout, HostReport& report) {
+  const std::string probe = host.state_dir + "/.cutover-check";
+  const std::string text = fmt::format("cutover host check of {}\n", host.name);
+  auto wrote = connection.make_dirs(host.state_dir, timeout);
+  if (wrote) wrote = connection.write_file(probe, text, 0600, timeout);
+  auto read = wrote ? connection.read_file(probe, 0, text.size() + 1, timeout)
+                    : Result<std::optional<std::string>>(std::unexpected(wrote.error()));
+  if (!read || *read != text) {
+    report.problems.push_back(
+        fmt::format("host {}: cutover cannot write in {} ({}); let user {} write there, or set hosts.{}.state_dir",
+                    host.name, host.state_dir, read ? "the file read back differs" : read.error().message,
+                    connection.options().address.user, host.name));
+    report.transient = report.transient || (!read && read.error().transient);
+    return;
+  }
+  (void)connection.remove_file(probe, timeout);
+}
+
 }  // namespace
 
 std::string nginx_version_from(std::string_view output) {
@@ -102,6 +123,7 @@ HostReport check_host(SshConnection& connection, const HostConfig& host, Millis 
   report.fingerprint = key->fingerprint;
   check_docker(connection, host, timeout, report);
   check_nginx(connection, host, timeout, report);
+  check_state_dir(connection, host, timeout, report);
   return report;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // `cutover host check HOST`: can cutover drive this host? It connects (host
 // key checked), asks the host's Engine for its version through the SSH
-// connection, and asks nginx for its version and whether its config is
-// valid before cutover touches it. Each problem is a sentence naming the
+// connection, asks nginx for its version and whether its config is valid
+// before cutover touches it, and writes, reads back and removes a file in
+// the host's state_dir through SFTP. Each problem is a sentence naming the
 // host, the cause and the next step.
 #include <string>
 #include <vector>

@@ -17,12 +17,10 @@
 #include "nginx/servers_file.hpp"
 #include "nginx/site.hpp"
 #include "nginx/site_parts.hpp"
-#include "nginx/workers.hpp"
+#include "host/machine.hpp"
 #include "util/files.hpp"
 #include "util/http.hpp"
 #include "util/share_dir.hpp"
-#include "util/socket_table.hpp"
-#include "util/subprocess.hpp"
 
 namespace cutover {
 namespace {
@@ -35,6 +33,11 @@ constexpr const char* kSectionKeyCharacters = "abcdefghijklmnopqrstuvwxyz0123456
 std::string trim(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
+}
+
+std::string stem_of(const std::string& name) {
+  const auto dot = name.rfind('.');
+  return dot == std::string::npos ? name : name.substr(0, dot);
 }
 
 }  // namespace
@@ -64,26 +67,28 @@ std::string NginxController::head_path(const std::string& app) const {
   return config_.sites_dir + "/cutover-" + app + ".conf";
 }
 
+// "host web-1: " before a message about a remote host's nginx; "" here.
+std::string NginxController::where() const {
+  return machine_.name() == kLocalHost ? std::string() : fmt::format("host {}: ", machine_.name());
+}
+
 std::string NginxController::app_sections_dir(const std::string& app) const { return sections_dir_ + "/" + app; }
 
 Status NginxController::validate() {
-  auto result = TRY(run_process({config_.binary, "-t", "-q", "-c", config_.main_config}, kNginxTestTimeout));
+  auto result = TRY(machine_.run({config_.binary, "-t", "-q", "-c", config_.main_config}, kNginxTestTimeout));
   if (result.exit_code == 0) return {};
-  return fail(fmt::format("nginx -t -c {} rejected the config: {}", config_.main_config,
+  return fail(fmt::format("{}nginx -t -c {} rejected the config: {}", where(), config_.main_config,
                           result.timed_out ? std::string("timed out") : trim(result.output)));
 }
 
 Status NginxController::swap_in_validated(const std::string& path, const std::string& content) {
-  std::error_code ec;
-  bool had_old = std::filesystem::exists(path, ec);
-  std::string old_content = had_old ? TRY(read_file(path)) : std::string();
+  const std::optional<std::string> old_content = TRY(machine_.read_file(path));
   // Only cutover reloads nginx, so the candidate in place is never loaded
   // unless `nginx -t` accepts it; on rejection the old bytes go straight back.
-  TRY(write_file_atomic(path, content));
+  TRY(machine_.write_file(path, content));
   auto valid = validate();
   if (valid) return {};
-  auto restored = had_old ? write_file_atomic(path, old_content) : Status{};
-  if (!had_old) std::filesystem::remove(path, ec);
+  auto restored = old_content ? machine_.write_file(path, *old_content) : machine_.remove_file(path);
   if (!restored) return fail(valid.error().message + "; and restoring the old file failed: " + restored.error().message);
   return fail(valid.error().message + "; the previous file was kept and nginx was not reloaded");
 }
@@ -100,13 +105,12 @@ Status NginxController::write_site(const std::string& app, const std::string& co
     keys.insert(section.key);
   }
   const std::string dir = app_sections_dir(app);
-  TRY(ensure_directory(dir));
-  for (const auto& section : parts.sections) TRY(write_file_atomic(dir + "/" + section.key + ".conf", section.text));
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-    if (!keys.contains(entry.path().stem().string())) std::filesystem::remove(entry.path(), ec);
+  TRY(machine_.make_dirs(dir));
+  for (const auto& section : parts.sections) TRY(machine_.write_file(dir + "/" + section.key + ".conf", section.text));
+  for (const auto& name : TRY(machine_.list_dir(dir)))
+    if (!keys.contains(stem_of(name))) TRY(machine_.remove_file(dir + "/" + name));
   // The head last: it is what recovery reads the live release from.
-  return write_file_atomic(head_path(app), parts.head);
+  return machine_.write_file(head_path(app), parts.head);
 }
 
 Status NginxController::install_site(const std::string& app, const std::string& content) {
@@ -122,44 +126,40 @@ Status NginxController::install_site(const std::string& app, const std::string& 
 }
 
 Status NginxController::remove_site(const std::string& app) {
-  std::error_code ec;
-  std::filesystem::remove(head_path(app), ec);
-  if (ec) return fail(fmt::format("cannot remove {}: {}", head_path(app), ec.message()));
-  std::filesystem::remove_all(app_sections_dir(app), ec);
-  if (ec) return fail(fmt::format("cannot remove {}: {}", app_sections_dir(app), ec.message()));
-  return {};
+  TRY(machine_.remove_file(head_path(app)));
+  const std::string dir = app_sections_dir(app);
+  for (const auto& name : TRY(machine_.list_dir(dir))) TRY(machine_.remove_file(dir + "/" + name));
+  return machine_.remove_file(dir);
 }
 
 Result<std::string> NginxController::read_site(const std::string& app) {
-  std::error_code ec;
   SiteParts parts;
-  if (std::filesystem::exists(head_path(app), ec)) parts.head = TRY(read_file(head_path(app)));
+  parts.head = TRY(machine_.read_file(head_path(app))).value_or("");
   std::map<std::string, std::string> sections;  // key order, as rendered
-  for (const auto& entry : std::filesystem::directory_iterator(app_sections_dir(app), ec))
-    if (entry.path().extension() == ".conf")
-      sections[entry.path().stem().string()] = TRY(read_file(entry.path().string()));
+  const std::string dir = app_sections_dir(app);
+  for (const auto& name : TRY(machine_.list_dir(dir)))
+    if (name.ends_with(".conf")) sections[stem_of(name)] = TRY(machine_.read_file(dir + "/" + name)).value_or("");
   for (auto& [key, text] : sections) parts.sections.push_back(SiteSection{key, std::move(text)});
   return join_site(parts);
 }
 
 Result<std::vector<std::string>> NginxController::apps_with_sites() {
   std::vector<std::string> apps;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(config_.sites_dir, ec)) {
-    auto name = entry.path().filename().string();
+  auto names = machine_.list_dir(config_.sites_dir);
+  if (!names) return fail(fmt::format("{}; check nginx.sites_dir", names.error().message));
+  for (const auto& name : *names) {
     // cutover-_*.conf are cutover's own shared files; app names start with a letter.
     if (name.starts_with("cutover-") && name.ends_with(".conf") && !name.starts_with("cutover-_"))
       apps.push_back(name.substr(8, name.size() - 8 - 5));
   }
-  if (ec) return fail(fmt::format("cannot list {}: {}; check nginx.sites_dir", config_.sites_dir, ec.message()));
   std::sort(apps.begin(), apps.end());
   return apps;
 }
 
 Result<bool> NginxController::install_shared_file(const std::string& name, const std::string& content) {
   std::string path = config_.sites_dir + "/" + name;
-  auto current = read_file(path);
-  if (current && *current == content) return false;
+  auto current = machine_.read_file(path);
+  if (current && *current && **current == content) return false;
   TRY(swap_in_validated(path, content));
   return true;
 }
@@ -171,18 +171,18 @@ Status NginxController::ensure_common_file() {
 }
 
 Status NginxController::reload() {
-  auto pid_text = read_file(config_.pid_file);
-  if (!pid_text)
-    return fail(fmt::format("nginx reload: cannot read pid file {}; is nginx running with this pid file "
+  auto pid_text = machine_.read_file(config_.pid_file);
+  if (!pid_text || !*pid_text)
+    return fail(fmt::format("{}nginx reload: cannot read pid file {}; is nginx running with this pid file "
                             "(nginx.pid_file in cutover.yml)?",
-                            config_.pid_file));
-  int pid = std::atoi(pid_text->c_str());
+                            where(), config_.pid_file));
+  int pid = std::atoi((*pid_text)->c_str());
   // SIGHUP is nginx's graceful reload: new workers take new connections,
   // old workers finish what they serve.
-  retiring_workers_ = pid > 0 ? child_processes(pid) : std::vector<int>{};
-  if (pid <= 0 || ::kill(pid, SIGHUP) != 0)
-    return fail(fmt::format("nginx reload: cannot signal pid {} from {}: {}; is nginx running?", pid,
-                            config_.pid_file, std::strerror(errno)));
+  retiring_workers_ = pid > 0 ? machine_.child_processes(pid).value_or(std::vector<int>{}) : std::vector<int>{};
+  if (auto sent = machine_.send_signal(pid, SIGHUP); !sent)
+    return fail(fmt::format("{}nginx reload: pid {} from {}: {}; is nginx running?", where(), pid, config_.pid_file,
+                            sent.error().message));
   return {};
 }
 
@@ -193,7 +193,10 @@ Status NginxController::confirm(const std::string& app, const std::vector<Route>
   for (const auto& route : routes) {
     if (!asked.insert(server_key(route)).second) continue;
     HttpRequest request;
-    request.url = fmt::format("http://{}/__cutover/release/{}", route_connect_address(route.listen), app);
+    const std::string connect = route_connect_address(route.listen);
+    const auto colon = connect.rfind(':');
+    TRY(machine_.aim(request, connect.substr(0, colon), std::atoi(connect.c_str() + colon + 1),
+                     fmt::format("/__cutover/release/{}", app)));
     request.headers.emplace_back("Host", route.host.empty() ? std::string("localhost") : route.host);
     request.timeout = Millis{1000};
     request.max_body = 64 * 1024;  // a release id
@@ -214,8 +217,11 @@ Status NginxController::confirm(const std::string& app, const std::vector<Route>
 
 Status NginxController::wait_retiring_workers_stop_accepting(std::chrono::steady_clock::time_point deadline) {
   for (;;) {
-    auto listening = TRY(listening_socket_inodes());
-    std::erase_if(retiring_workers_, [&](int pid) { return !holds_any_socket(pid, listening); });
+    auto listening = TRY(listening_sockets(machine_));
+    std::vector<int> still;
+    for (int pid : retiring_workers_)
+      if (TRY(machine_.holds_any_socket(pid, listening))) still.push_back(pid);
+    retiring_workers_ = std::move(still);
     if (retiring_workers_.empty()) return {};
     if (std::chrono::steady_clock::now() > deadline)
       return fail(fmt::format("nginx: {} old worker(s) still accept connections after the reload (pid {}); "

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "host/machine.hpp"
 #include "util/result.hpp"
 
 namespace cutover {
@@ -35,9 +36,10 @@ class Nginx {
 
 class NginxController : public Nginx {
  public:
-  // sections_dir: where the apps' per-server sections go (<state_dir>/nginx).
-  NginxController(NginxConfig config, std::string sections_dir)
-      : config_(std::move(config)), sections_dir_(std::move(sections_dir)) {}
+  // sections_dir: where the apps' per-server sections go (<state_dir>/nginx
+  // of the machine). machine: the one nginx runs on; it outlives this.
+  NginxController(NginxConfig config, std::string sections_dir, Machine& machine)
+      : config_(std::move(config)), sections_dir_(std::move(sections_dir)), machine_(machine) {}
   Status install_site(const std::string& app, const std::string& content) override;
   Status remove_site(const std::string& app) override;
   Result<std::string> read_site(const std::string& app) override;
@@ -55,9 +57,11 @@ class NginxController : public Nginx {
   Status write_site(const std::string& app, const std::string& content);
   Status swap_in_validated(const std::string& path, const std::string& content);
   Status wait_retiring_workers_stop_accepting(std::chrono::steady_clock::time_point deadline);
+  std::string where() const;
 
   NginxConfig config_;
   std::string sections_dir_;
+  Machine& machine_;
   // Workers of the config before the last reload; they finish their
   // connections but must stop accepting before a switch counts as done.
   std::vector<int> retiring_workers_;

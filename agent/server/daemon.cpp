@@ -26,6 +26,7 @@
 #include "deploy/traffic.hpp"
 #include "envs/engine_actuator.hpp"
 #include "envs/reconciler.hpp"
+#include "host/local_machine.hpp"
 #include "host/ssh_hosts.hpp"
 #include "git/known_tip.hpp"
 #include "git/mirror_cache.hpp"
@@ -242,7 +243,8 @@ int run_daemon(const std::string& config_path) {
   AccessoryManager accessories(**docker, [&] { return accessory_images.config(); });
   // Before they are started: a port another process holds is named now.
   check_accessory_ports(*cfg, accessories);
-  NginxController nginx(cfg->nginx, sections_dir(*cfg));
+  LocalMachine local;
+  NginxController nginx(cfg->nginx, sections_dir(*cfg), local);
   if (auto included = check_sites_included(cfg->nginx); !included)
     spdlog::warn("{}; switches will fail their confirmation until it does", included.error().message);
   if (auto common = nginx.ensure_common_file(); !common)

@@ -54,6 +54,21 @@ std::set<unsigned long> listening_inodes_in_table(const std::string& table_text)
   return inodes;
 }
 
+std::set<int> listening_ports_in_table(const std::string& table_text) {
+  std::istringstream lines(table_text);
+  std::string line;
+  std::getline(lines, line);  // header
+  std::set<int> ports;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    if (!(fields >> slot >> local >> remote >> state) || state != kListen) continue;
+    const auto colon = local.rfind(':');
+    if (colon != std::string::npos) ports.insert(static_cast<int>(std::strtol(local.c_str() + colon + 1, nullptr, 16)));
+  }
+  return ports;
+}
+
 Result<std::set<unsigned long>> listening_socket_inodes() {
   std::set<unsigned long> all;
   for (const char* path : {"/proc/net/tcp", "/proc/net/tcp6"}) {

@@ -18,5 +18,7 @@ Result<std::set<unsigned long>> listening_socket_inodes();
 // Parses the text of one /proc/net/tcp{,6} file; exposed for tests.
 int count_connections_in_table(const std::string& table_text, const std::set<int>& ports);
 std::set<unsigned long> listening_inodes_in_table(const std::string& table_text);
+// Local ports of the sockets in LISTEN state.
+std::set<int> listening_ports_in_table(const std::string& table_text);
 
 }  // namespace cutover

@@ -58,6 +58,7 @@ hosts:
   stranger: {{ssh: root@{h.address}, key: {cls.stranger_key}, docker: "{docker}", nginx: {nginx}}}
   closed: {{ssh: root@{h.address}:2222}}
   no-docker: {{ssh: root@{h.address}, docker: "unix://{HOST_DIR}/docker/none.sock", nginx: {nginx}}}
+  read-only: {{ssh: root@{h.address}, docker: "{docker}", nginx: {nginx}, state_dir: /proc/cutover}}
 """
         with open(cls.env.config_path, "w") as f:
             f.write(text)
@@ -118,6 +119,11 @@ hosts:
         self.assertTrue(hosts["web-1"]["connected"])
         self.assertTrue(hosts["local"]["connected"])
         self.assertFalse(hosts["closed"]["connected"])
+        # The check wrote its probe file through SFTP into the host's own
+        # state_dir, read it back and removed it: the directory exists there.
+        self.assertTrue(os.path.isdir(self.host.file(f"{HOST_DIR}/state")))
+        self.assertEqual(os.listdir(self.host.file(f"{HOST_DIR}/state")), [])
+        self.assertFalse(os.path.exists(f"{HOST_DIR}/state"))  # nothing written on this machine
 
     def test_a_changed_key_is_refused_naming_the_line(self):
         impostor = self._user_key(f"impostor-{random.randrange(16**6):06x}")
@@ -145,6 +151,13 @@ hosts:
         self.assertEqual(refused.returncode, 1, refused.stdout + refused.stderr)
         self.assertIn(f"cannot connect to {self.host.address} port 2222: Connection refused", refused.stdout)
         self.assertIn("may pass by itself", refused.stdout)
+
+    def test_a_state_dir_it_cannot_write(self):
+        self.trust()
+        result = self.env.cli("host", "check", "read-only", check=False)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("host read-only: cutover cannot write in /proc/cutover", result.stdout)
+        self.assertIn("set hosts.read-only.state_dir", result.stdout)
 
     def test_an_engine_socket_that_is_not_there(self):
         self.trust()

@@ -135,7 +135,7 @@ class TestHost:
         return self.inside(["docker", "-H", f"unix://{self.docker_socket}", *args], check=check)
 
     def _make_files(self):
-        for sub in ("docker", "ssh", "nginx/sites", "nginx/tmp", "state"):
+        for sub in ("docker", "ssh", "nginx/sites", "nginx/tmp"):
             os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
         with open(os.path.join(self.dir, "nginx/nginx.conf"), "w") as f:
             f.write(NGINX_MAIN.format(d=HOST_DIR))

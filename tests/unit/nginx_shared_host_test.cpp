@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "host/local_machine.hpp"
 #include "nginx/controller.hpp"
 #include "nginx/servers_file.hpp"
 #include "nginx/site.hpp"
@@ -102,7 +103,8 @@ class SharedHost : public ::testing::Test {
   }
 
   NginxTree tree_;
-  NginxController controller_{tree_nginx_config(tree_), tree_.sections_dir()};
+  LocalMachine machine_;
+  NginxController controller_{tree_nginx_config(tree_), tree_.sections_dir(), machine_};
   int port_ = unused_port();
   Config config_;
   std::unique_ptr<ServingNginx> nginx_;

@@ -1,4 +1,4 @@
-#include "nginx/workers.hpp"
+#include "util/processes.hpp"
 
 #include <charconv>
 #include <filesystem>
