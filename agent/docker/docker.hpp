@@ -94,6 +94,12 @@ class Docker {
                                                        const LineSink& on_line) = 0;
   // Removing a missing image is ok.
   virtual Status remove_image(const std::string& tag) = 0;
+  // The image and its layers as `docker save` writes them, into sink
+  // chunk by chunk (GET /images/<tag>/get).
+  virtual Status save_image(const std::string& tag, const ChunkSink& sink) = 0;
+  // Adds the images of a `docker save` stream (POST /images/load): how an
+  // image built here reaches another host without a registry or a pull.
+  virtual Status load_image(const ContextProducer& archive) = 0;
   // Creates a bridge network of that name unless one exists. Safe to race:
   // a network created meanwhile by someone else counts as success.
   virtual Status ensure_network(const std::string& name, const Labels& labels) = 0;

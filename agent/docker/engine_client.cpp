@@ -192,6 +192,42 @@ class EngineClient final : public Docker {
     return code;
   }
 
+  Status save_image(const std::string& tag, const ChunkSink& sink) override {
+    const std::string what = fmt::format("docker save {}", tag);
+    HttpRequest http = make_request("GET", fmt::format("/images/{}/get", url_escape(tag)), Millis{0});
+    // Callers ask image_exists first: the body of an error answer would
+    // reach the sink too, and only the status after it says it was one.
+    Status sunk;
+    http.on_data = [&](std::string_view chunk) {
+      sunk = sink(chunk);
+      return sunk.has_value();
+    };
+    auto answer = http_request(http);
+    if (!sunk) return fail(fmt::format("{}: {}", what, sunk.error().message));
+    if (!answer) return fail(fmt::format("{}: {}; is dockerd running and responsive?", what, answer.error().message));
+    if (answer->status == 404) return fail(fmt::format("{}: no such image on this host", what));
+    if (answer->status != 200) return fail(fmt::format("{}: dockerd answered {}", what, answer->status));
+    return {};
+  }
+
+  Status load_image(const ContextProducer& archive) override {
+    const std::string what = "docker load";
+    ContextUpload upload(archive, kContextBufferBytes);
+    HttpRequest http = make_request("POST", "/images/load?quiet=1", Millis{0});
+    http.headers.emplace_back("Content-Type", "application/x-tar");
+    http.read_body = [&upload](char* buf, std::size_t size) { return upload.read(buf, size); };
+    http.max_body = 1 << 20;
+    const auto answer = http_request(http);
+    const Status produced = upload.finish();
+    if (!produced) return fail(fmt::format("{}: reading the image failed: {}", what, produced.error().message));
+    if (!answer) return fail(fmt::format("{}: {}; is dockerd running and responsive?", what, answer.error().message));
+    // 200 with a JSON stream; a failed load says "error" in it.
+    if (answer->status != 200 || answer->body.find("\"error") != std::string::npos) {
+      return fail(fmt::format("{}: {}", what, answer_message(*answer)));
+    }
+    return {};
+  }
+
   Status remove_image(const std::string& tag) override {
     const std::string what = fmt::format("docker rmi {}", tag);
     // Not forced: with force=1 dockerd silently untags an image that a

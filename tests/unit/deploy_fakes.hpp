@@ -249,6 +249,29 @@ class FakeDocker : public Docker {
     return {};
   }
 
+  // A saved image is the line "image <tag>"; loading adds the tags it names.
+  Status save_image(const std::string& tag, const ChunkSink& sink) override {
+    {
+      std::lock_guard lock(mutex_);
+      calls.push_back("save_image " + tag);
+      if (!images.contains(tag)) return fail("no such image " + tag);
+    }
+    return sink("image " + tag + "\n");
+  }
+
+  Status load_image(const ContextProducer& archive) override {
+    std::string stream;
+    TRY(archive([&](std::string_view chunk) -> Status {
+      stream += chunk;
+      return {};
+    }));
+    std::lock_guard lock(mutex_);
+    calls.push_back("load_image");
+    std::istringstream lines(stream);
+    for (std::string word, tag; lines >> word >> tag;) images.insert(tag);
+    return {};
+  }
+
   Status remove_image(const std::string& tag) override {
     std::lock_guard lock(mutex_);
     calls.push_back("remove_image " + tag);

@@ -45,6 +45,8 @@ class CrashingRoles : public Docker {
     return inner_.ensure_network(name, labels);
   }
   Status remove_image(const std::string& tag) override { return inner_.remove_image(tag); }
+  Status save_image(const std::string& tag, const ChunkSink& sink) override { return inner_.save_image(tag, sink); }
+  Status load_image(const ContextProducer& archive) override { return inner_.load_image(archive); }
 
  private:
   fakes::FakeDocker& inner_;

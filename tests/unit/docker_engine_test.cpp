@@ -453,3 +453,30 @@ TEST_F(DockerEngine, ImageOfAContainerIsNotRemovedUnderIt) {
 
 }  // namespace
 }  // namespace cutover
+
+namespace cutover {
+namespace {
+
+// What crosses to a host: the saved stream of an image, loaded back under
+// its tag after the tag was gone, and the same bytes as a second save.
+TEST_F(DockerEngine, AnImageSavedAndLoadedComesBackUnderItsTag) {
+  const std::string tag = new_image_tag();
+  ASSERT_TRUE(build(tag, {{"Dockerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n"}, {"hello.txt", "saved\n"}}));
+  std::string saved;
+  ASSERT_TRUE(docker_->save_image(tag, [&](std::string_view chunk) -> Status {
+    saved += chunk;
+    return {};
+  }));
+  EXPECT_GT(saved.size(), 512u);  // a tar: at least its header and the layer
+  ASSERT_TRUE(docker_->remove_image(tag));
+  ASSERT_FALSE(has_image(tag));
+  const Status loaded = docker_->load_image([&](const ChunkSink& sink) { return sink(saved); });
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_TRUE(has_image(tag));
+
+  const Status garbage = docker_->load_image([](const ChunkSink& sink) { return sink("not a tar stream"); });
+  EXPECT_FALSE(garbage);
+}
+
+}  // namespace
+}  // namespace cutover

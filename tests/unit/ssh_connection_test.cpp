@@ -6,10 +6,10 @@
 // separation); skipped otherwise.
 #include "ssh/connection.hpp"
 
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <netinet/in.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -61,13 +61,13 @@ class SshConnectionTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(keygen(dir_.file("user_key")));
     ASSERT_NO_FATAL_FAILURE(keygen(dir_.file("stranger_key")));
     ASSERT_TRUE(write_file_atomic(dir_.file("authorized_keys"), public_key(dir_.file("user_key"))));
-    std::ofstream(dir_.file("sshd_config")) << "ListenAddress 127.0.0.1:" << port_ << "\nHostKey "
-                                            << dir_.file("host_key") << "\nPidFile " << dir_.file("sshd.pid")
-                                            << "\nAuthorizedKeysFile " << dir_.file("authorized_keys")
-                                            << "\nAllowUsers root\nPermitRootLogin prohibit-password\n"
-                                               "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-                                               "StrictModes no\nUsePAM no\nAllowStreamLocalForwarding yes\n"
-                                               "AllowTcpForwarding yes\nSubsystem sftp internal-sftp\n";
+    std::ofstream(dir_.file("sshd_config"))
+        << "ListenAddress 127.0.0.1:" << port_ << "\nHostKey " << dir_.file("host_key") << "\nPidFile "
+        << dir_.file("sshd.pid") << "\nAuthorizedKeysFile " << dir_.file("authorized_keys")
+        << "\nAllowUsers root\nPermitRootLogin prohibit-password\n"
+           "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+           "StrictModes no\nUsePAM no\nAllowStreamLocalForwarding yes\n"
+           "AllowTcpForwarding yes\nSubsystem sftp internal-sftp\n";
     std::filesystem::create_directories("/run/sshd");
     sshd_ = ::fork();
     if (sshd_ == 0) {
