@@ -58,6 +58,7 @@ hosts:
   stranger: {{ssh: root@{h.address}, key: {cls.stranger_key}, docker: "{docker}", nginx: {nginx}}}
   closed: {{ssh: root@{h.address}:2222}}
   no-docker: {{ssh: root@{h.address}, docker: "unix://{HOST_DIR}/docker/none.sock", nginx: {nginx}}}
+  jumped: {{ssh: root@{h.address}, proxy_jump: root@{h.address}, docker: "{docker}", nginx: {nginx}}}
   read-only: {{ssh: root@{h.address}, docker: "{docker}", nginx: {nginx}, state_dir: /proc/cutover}}
 """
         with open(cls.env.config_path, "w") as f:
@@ -151,6 +152,18 @@ hosts:
         self.assertEqual(refused.returncode, 1, refused.stdout + refused.stderr)
         self.assertIn(f"cannot connect to {self.host.address} port 2222: Connection refused", refused.stdout)
         self.assertIn("may pass by itself", refused.stdout)
+
+    def test_through_a_bastion(self):
+        """proxy_jump: the host's session runs inside a channel the bastion
+        opened. The test host is its own bastion, so the host's sshd sees
+        the second login come from its own address, not from this machine's."""
+        self.trust()
+        result = self.check("jumped")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("via     root@", result.stdout)
+        log = self.host.log("sshd")
+        self.assertIn(f"Accepted publickey for root from {self.host.gateway}", log)
+        self.assertIn(f"Accepted publickey for root from {self.host.address}", log)
 
     def test_a_state_dir_it_cannot_write(self):
         self.trust()
