@@ -339,24 +339,30 @@ std::string SshConnection::last_forward_error() const {
   return last_forward_error_;
 }
 
+Result<LIBSSH2_CHANNEL*> SshConnection::start_exec(SshSession& session, const std::vector<std::string>& argv,
+                                                   const std::string& what, Deadline deadline) {
+  LIBSSH2_CHANNEL* channel = TRY(session.until_opened<LIBSSH2_CHANNEL>(
+      [&] { return libssh2_channel_open_session(session.raw()); }, deadline, "opening an exec channel"));
+  const std::string command = shell_command(argv);
+  auto execed = session.until_done(
+      [&] {
+        return libssh2_channel_process_startup(channel, "exec", 4, command.data(),
+                                               static_cast<unsigned>(command.size()));
+      },
+      deadline, fmt::format("starting {}", what));
+  if (!execed) {
+    closing_.push_back(Closing{channel});
+    return std::unexpected(execed.error());
+  }
+  return channel;
+}
+
 Result<RemoteResult> SshConnection::exec(const std::vector<std::string>& argv, std::string input, Millis timeout) {
   using Answer = std::shared_ptr<std::future<Result<RemoteResult>>>;
   const std::string what = fmt::format("`{}` on {}", argv.empty() ? "" : argv.front(), describe(options_));
   auto started = call<Answer>(
       [this, argv, input = std::move(input), what](SshSession& session, Deadline deadline) -> Result<Answer> {
-        LIBSSH2_CHANNEL* channel = TRY(session.until_opened<LIBSSH2_CHANNEL>(
-            [&] { return libssh2_channel_open_session(session.raw()); }, deadline, "opening an exec channel"));
-        const std::string command = shell_command(argv);
-        auto execed = session.until_done(
-            [&] {
-              return libssh2_channel_process_startup(channel, "exec", 4, command.data(),
-                                                     static_cast<unsigned>(command.size()));
-            },
-            deadline, fmt::format("starting {}", what));
-        if (!execed) {
-          closing_.push_back(Closing{channel});
-          return std::unexpected(execed.error());
-        }
+        LIBSSH2_CHANNEL* channel = TRY(start_exec(session, argv, what, deadline));
         auto running = std::make_unique<ExecChannel>(session.raw(), channel, input, what, deadline);
         auto answer = std::make_shared<std::future<Result<RemoteResult>>>(running->result());
         channels_.push_back(std::move(running));
@@ -373,19 +379,7 @@ Result<RemoteResult> SshConnection::exec(const std::vector<std::string>& argv, s
 Result<RemoteResult> SshConnection::run_here(SshSession& session, const std::vector<std::string>& argv,
                                              Deadline deadline) {
   const std::string what = fmt::format("`{}` on {}", argv.front(), describe(options_));
-  LIBSSH2_CHANNEL* channel = TRY(session.until_opened<LIBSSH2_CHANNEL>(
-      [&] { return libssh2_channel_open_session(session.raw()); }, deadline, "opening an exec channel"));
-  const std::string command = shell_command(argv);
-  auto execed = session.until_done(
-      [&] {
-        return libssh2_channel_process_startup(channel, "exec", 4, command.data(),
-                                               static_cast<unsigned>(command.size()));
-      },
-      deadline, fmt::format("starting {}", what));
-  if (!execed) {
-    closing_.push_back(Closing{channel});
-    return std::unexpected(execed.error());
-  }
+  LIBSSH2_CHANNEL* channel = TRY(start_exec(session, argv, what, deadline));
   ExecChannel running(session.raw(), channel, "", what, deadline);
   auto answer = running.result();
   while (!running.finished()) {

@@ -90,6 +90,9 @@ class SshConnection {
   void wait_for_work(bool moved);
   Result<SshSession*> session_for(Deadline deadline);
   void drop(const Error& why);
+  // Opens a session channel and starts argv in it; the channel is then the caller's.
+  Result<LIBSSH2_CHANNEL*> start_exec(SshSession& session, const std::vector<std::string>& argv,
+                                      const std::string& what, Deadline deadline);
   Result<RemoteResult> run_here(SshSession& session, const std::vector<std::string>& argv, Deadline deadline);
 
   SshOptions options_;

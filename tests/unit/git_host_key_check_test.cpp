@@ -4,6 +4,8 @@
 #include "git/host_key_check.hpp"
 
 #include <gtest/gtest.h>
+
+#include "ssh_key_blob.hpp"
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -33,14 +35,7 @@ class TempDir : public testing_support::TempDir {
   TempDir() : testing_support::TempDir("cutover-hostkey") {}
 };
 
-std::string blob(std::string_view base64) {
-  std::string out(base64.size() / 4 * 3, '\0');
-  const int length =
-      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(base64.data()), static_cast<int>(base64.size()));
-  out.resize(static_cast<std::size_t>(length) - (base64.ends_with('=') ? 1 : 0));
-  return out;
-}
+std::string blob(std::string_view base64) { return testing_support::key_blob(base64); }
 
 // What libgit2 passes for an ssh server that offered key.
 struct OfferedKey {

@@ -3,6 +3,8 @@
 #include "ssh/host_key.hpp"
 
 #include <gtest/gtest.h>
+
+#include "ssh_key_blob.hpp"
 #include <openssl/evp.h>
 
 #include "ssh/known_hosts.hpp"
@@ -15,14 +17,7 @@ namespace {
 constexpr std::string_view kKeyA = "AAAAC3NzaC1lZDI1NTE5AAAAICh9lWKgRHK2OWAf3D+dX3f0TB6opFRhDQFFmEUZW83r";
 constexpr std::string_view kKeyB = "AAAAC3NzaC1lZDI1NTE5AAAAIM0ignCwWvN2T57gqcPV4SDK0CZkGqKBvcNVOdPRpdIl";
 
-std::string blob(std::string_view base64) {
-  std::string out(base64.size() / 4 * 3, '\0');
-  const int length =
-      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(base64.data()), static_cast<int>(base64.size()));
-  out.resize(static_cast<std::size_t>(length) - (base64.ends_with('=') ? 1 : 0));
-  return out;
-}
+std::string blob(std::string_view base64) { return testing_support::key_blob(base64); }
 
 SshOptions web1() {
   SshOptions options;

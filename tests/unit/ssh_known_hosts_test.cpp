@@ -4,6 +4,8 @@
 #include "ssh/known_hosts.hpp"
 
 #include <gtest/gtest.h>
+
+#include "ssh_key_blob.hpp"
 #include <openssl/evp.h>
 
 #include <string>
@@ -23,16 +25,7 @@ constexpr std::string_view kRsaD =
     "MIHbuNGRIjf2Gk0i9iPoBQ9LITkzV5W6/q33xx5LZTlT6OP5rlXFFy3+SavzwPiZJe7V3/bK5Ldk9Na7BWNkMhveK63Bh8SR8DJR0AdUVB6VbA6"
     "TJUytEXn5pzbqMmJPCzecZ73B4zNiqgQFCwcj8lCj";
 
-// The blob a server sends: the base64 of a known_hosts line, decoded.
-std::string blob(std::string_view base64) {
-  std::string out(base64.size() / 4 * 3, '\0');
-  const int length =
-      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(base64.data()), static_cast<int>(base64.size()));
-  const std::size_t padding = base64.ends_with("==") ? 2 : base64.ends_with('=') ? 1 : 0;
-  out.resize(static_cast<std::size_t>(length) - padding);
-  return out;
-}
+std::string blob(std::string_view base64) { return testing_support::key_blob(base64); }
 
 std::string line(std::string_view hosts, std::string_view type, std::string_view key) {
   return std::string(hosts) + " " + std::string(type) + " " + std::string(key) + "\n";
