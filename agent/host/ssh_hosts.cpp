@@ -42,7 +42,9 @@ Result<SshOptions> ssh_options(const HostConfig& host, const DaemonConfig& daemo
 }
 
 Result<SshOptions> jump_options(const HostConfig& host, const DaemonConfig& daemon) {
-  return options_for(fmt::format("{}'s proxy_jump", host.name), host.proxy_jump, host, daemon);
+  auto options = TRY(options_for(fmt::format("{}-bastion", host.name), host.proxy_jump, host, daemon));
+  options.bastion_of = host.name;
+  return options;
 }
 
 void SshHosts::configure(const Config& config) {

@@ -25,7 +25,11 @@ std::optional<std::string> host_key_refusal(const SshOptions& options, const Off
                                             const std::optional<std::string>& known_hosts_text,
                                             std::string_view read_error) {
   const std::string who = describe(options);
-  const std::string trust = fmt::format("`cutover host trust {}`", options.host);
+  const std::string trust =
+      options.bastion_of.empty()
+          ? fmt::format("`cutover host trust {}`", options.host)
+          : fmt::format("`ssh-keyscan -p {} -t {} {} >> {}` once the fingerprint is checked (the proxy_jump of host {})",
+                        options.address.port, key.type, options.address.address, options.known_hosts, options.bastion_of);
   if (!known_hosts_text) {
     return fmt::format(
         "{}: refused its host key {} ({}): the known_hosts file {} cannot be read ({}); check "

@@ -10,6 +10,9 @@ namespace cutover {
 
 struct SshOptions {
   std::string host;  // the name in cutover.yml's hosts:, for messages
+  // For a proxy_jump bastion: the host it leads to. A bastion is not in
+  // hosts:, so its key is recorded by hand, not by `cutover host trust`.
+  std::string bastion_of;
   SshAddress address;
   std::string key_file;     // private key (public-key authentication only)
   std::string passphrase;   // the key's passphrase, "" for none; never shown

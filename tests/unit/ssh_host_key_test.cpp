@@ -46,6 +46,20 @@ TEST(HostKey, UnknownKeyNamesHostFingerprintFileAndTrustCommand) {
   EXPECT_NE(refusal->find("not in"), std::string::npos) << *refusal;
 }
 
+// A bastion is not in hosts:, so `cutover host trust` cannot name it.
+TEST(HostKey, ABastionsUnknownKeyIsRecordedByHand) {
+  SshOptions bastion = web1();
+  bastion.host = "web-1-bastion";
+  bastion.bastion_of = "web-1";
+  bastion.address.port = 2222;
+  const auto refusal = host_key_refusal(bastion, offered_host_key(blob(kKeyA)), std::string());
+  ASSERT_TRUE(refusal);
+  EXPECT_NE(refusal->find("ssh-keyscan -p 2222 -t ssh-ed25519 10.0.0.5 >> /etc/cutover/known_hosts"), std::string::npos)
+      << *refusal;
+  EXPECT_NE(refusal->find("proxy_jump of host web-1"), std::string::npos) << *refusal;
+  EXPECT_EQ(refusal->find("cutover host trust"), std::string::npos) << *refusal;
+}
+
 TEST(HostKey, ChangedKeySaysSoAndNamesTheLine) {
   const auto offered = offered_host_key(blob(kKeyA));
   const auto refusal = host_key_refusal(web1(), offered, "# hosts\n10.0.0.5 ssh-ed25519 " + std::string(kKeyB) + "\n");
