@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "docker/docker.hpp"
 #include "ssh/session.hpp"
 #include "util/http.hpp"
 
@@ -43,6 +44,13 @@ void check_docker(SshConnection& connection, const HostConfig& host, Millis time
   if (answer->status != 200 || report.docker_version.empty()) {
     report.problems.push_back(fmt::format("host {}: {} answered {} without a Docker version; is it a Docker Engine?",
                                           host.name, socket, answer->status));
+    return;
+  }
+  // What deployments will use: the same client as for this machine's
+  // Engine, negotiating its API version through the forward.
+  if (auto client = connect_docker("unix://" + *local); !client) {
+    report.problems.push_back(fmt::format("host {}: cutover cannot use this Docker Engine: {}", host.name,
+                                          client.error().message));
   }
 }
 
