@@ -1,6 +1,7 @@
 // libFuzzer target for the control API's request bodies (server/
 // request_body): what any member of the socket's group can send to
-// POST /v1/apps/APP/deploy, .../rollback and /v1/environments/ENV/wake|sleep.
+// POST /v1/apps/APP/deploy, .../rollback, /v1/environments/ENV/wake|sleep
+// and /v1/hosts/HOST/trust.
 // The input is the body, byte for byte.
 //
 // Besides crashes and sanitizer reports (an exception escaping is one), it
@@ -8,7 +9,8 @@
 // JSON answer, whose dump throws on anything else), never empty, and ends by
 // saying what to send; an accepted body is an object whose only key is the
 // endpoint's, holding exactly the string accepted; a hold is either a
-// positive duration or a time of day, never both; the same answer every time.
+// positive duration or a time of day, never both; a trusted fingerprint is
+// one SHA256 fingerprint; the same answer every time.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ssh_fingerprint.hpp"
 #include "server/request_body.hpp"
 #include "fuzz_check.hpp"
 
@@ -75,6 +78,18 @@ void check_hold(envs::Power state, std::string_view body) {
   FUZZ_CHECK_MSG(fits_in_json(hold->until), hold->until);
 }
 
+void check_trust(std::string_view body) {
+  const auto fingerprint = trust_fingerprint(body);
+  if (!fingerprint) {
+    check_error(fingerprint.error().message);
+    return;
+  }
+  FUZZ_CHECK_MSG(is_sha256_fingerprint(*fingerprint), *fingerprint);
+  const auto parsed = nlohmann::json::parse(body, nullptr, false);
+  FUZZ_CHECK(!parsed.is_discarded() && parsed.is_object() && parsed.size() == 1);
+  FUZZ_CHECK(parsed["fingerprint"].get<std::string>() == *fingerprint);
+}
+
 }  // namespace
 }  // namespace cutover
 
@@ -85,5 +100,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_ref(true, body);
   check_hold(envs::Power::awake, body);
   check_hold(envs::Power::asleep, body);
+  check_trust(body);
   return 0;
 }
