@@ -29,7 +29,7 @@ class Machine {
   virtual Result<std::optional<std::string>> read_file(const std::string& path) = 0;
   // Replaces the file atomically: a reader sees the old bytes or the new.
   virtual Status write_file(const std::string& path, const std::string& content) = 0;
-  // A missing file is fine.
+  // A missing file is fine; an empty directory is removed too.
   virtual Status remove_file(const std::string& path) = 0;
   // Names in a directory; none when it does not exist.
   virtual Result<std::vector<std::string>> list_dir(const std::string& path) = 0;

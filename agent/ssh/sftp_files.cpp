@@ -116,6 +116,12 @@ Status sftp_remove(SshSession& session, const std::string& path, Deadline deadli
       session.until_done([&] { return libssh2_sftp_unlink_ex(sftp, path.data(), static_cast<unsigned>(path.size())); },
                          deadline, fmt::format("removing {}", path));
   if (removed || (!removed.error().transient && missing(sftp_status(sftp, removed.error())))) return {};
+  if (removed.error().transient) return std::unexpected(sftp_error(session, sftp, removed.error(), "cannot remove", path));
+  // SFTP unlink refuses directories; an empty one is removed the way std::filesystem::remove does.
+  const auto rmdir =
+      session.until_done([&] { return libssh2_sftp_rmdir_ex(sftp, path.data(), static_cast<unsigned>(path.size())); },
+                         deadline, fmt::format("removing {}", path));
+  if (rmdir) return {};
   return std::unexpected(sftp_error(session, sftp, removed.error(), "cannot remove", path));
 }
 

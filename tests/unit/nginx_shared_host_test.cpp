@@ -8,9 +8,11 @@
 #include <gtest/gtest.h>
 
 #include "host/local_machine.hpp"
+#include "host/ssh_machine.hpp"
 #include "nginx/controller.hpp"
 #include "nginx/servers_file.hpp"
 #include "nginx/site.hpp"
+#include "local_sshd.hpp"
 #include "nginx_tree.hpp"
 
 namespace cutover {
@@ -71,17 +73,30 @@ std::string body_of(int port, const std::string& host, const std::string& path) 
   return fmt::format("{} {}", answer.status, answer.body);
 }
 
-class SharedHost : public ::testing::Test {
+// Every test runs twice: nginx driven on this machine, and the same nginx
+// driven through SSH (SshMachine against a real sshd on 127.0.0.1): files
+// through SFTP, nginx -t and the reload over exec, /proc through SFTP and
+// find, the confirm request through a forward.
+class SharedHost : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     if (!have_nginx()) GTEST_SKIP() << kNginx << " is not installed";
+    if (GetParam()) {
+      if (::geteuid() != 0) GTEST_SKIP() << "sshd needs root";
+      sshd_ = std::make_unique<LocalSshd>();
+      ASSERT_TRUE(sshd_->available()) << read_text(sshd_->file("sshd.log"));
+      machine_ = std::make_unique<SshMachine>(std::make_shared<SshConnection>(sshd_->options()));
+    } else {
+      machine_ = std::make_unique<LocalMachine>();
+    }
+    controller_ = std::make_unique<NginxController>(tree_nginx_config(tree_), tree_.sections_dir(), *machine_);
     std::string listen = fmt::format("127.0.0.1:{}", port_);
     config_.apps["web"].routes = {route("shop.example.com", "/", listen), route("", "/", listen)};
     config_.apps["api"].routes = {route("shop.example.com", "/api", listen),
                                   route("admin.example.com", "/", listen)};
     auto servers = render_servers_file(read_template("servers.conf.mustache"), config_, tree_.sections_dir());
     ASSERT_TRUE(servers) << servers.error().message;
-    auto installed = controller_.install_shared_file(kServersFile, *servers);
+    auto installed = controller_->install_shared_file(kServersFile, *servers);
     ASSERT_TRUE(installed) << installed.error().message;
     nginx_ = std::make_unique<ServingNginx>(tree_);
     ASSERT_TRUE(nginx_->ready(port_)) << read_text(tree_.file("error.log"));
@@ -95,16 +110,17 @@ class SharedHost : public ::testing::Test {
   }
 
   void install(const std::string& app, const std::string& site) {
-    auto installed = controller_.install_site(app, site);
+    auto installed = controller_->install_site(app, site);
     ASSERT_TRUE(installed) << installed.error().message;
-    ASSERT_TRUE(controller_.reload());
-    auto confirmed = controller_.confirm(app, config_.apps[app].routes, app + "@1", Millis{5000});
+    ASSERT_TRUE(controller_->reload());
+    auto confirmed = controller_->confirm(app, config_.apps[app].routes, app + "@1", Millis{5000});
     ASSERT_TRUE(confirmed) << confirmed.error().message << read_text(tree_.file("error.log"));
   }
 
   NginxTree tree_;
-  LocalMachine machine_;
-  NginxController controller_{tree_nginx_config(tree_), tree_.sections_dir(), machine_};
+  std::unique_ptr<LocalSshd> sshd_;
+  std::unique_ptr<Machine> machine_;
+  std::unique_ptr<NginxController> controller_;
   int port_ = unused_port();
   Config config_;
   std::unique_ptr<ServingNginx> nginx_;
@@ -112,7 +128,7 @@ class SharedHost : public ::testing::Test {
   NamedBackend api_{"api"};
 };
 
-TEST_F(SharedHost, EachAppGetsOnlyItsOwnPaths) {
+TEST_P(SharedHost, EachAppGetsOnlyItsOwnPaths) {
   // No app has a site yet: 404 on every path, nothing of nginx's own html.
   EXPECT_EQ(raw_exchange(port_, "GET / HTTP/1.0\r\nHost: shop.example.com\r\n\r\n").status, 404);
   EXPECT_EQ(raw_exchange(port_, "GET /index.html HTTP/1.0\r\nHost: shop.example.com\r\n\r\n").status, 404);
@@ -137,35 +153,35 @@ TEST_F(SharedHost, EachAppGetsOnlyItsOwnPaths) {
   EXPECT_EQ(body_of(port_, "shop.example.com", "/__cutover/release/api"), "200 api@1");
 }
 
-TEST_F(SharedHost, ReadSiteGivesBackWhatWasInstalled) {
+TEST_P(SharedHost, ReadSiteGivesBackWhatWasInstalled) {
   auto site = site_for("api", api_);
   install("api", site);
-  auto read = controller_.read_site("api");
+  auto read = controller_->read_site("api");
   ASSERT_TRUE(read) << read.error().message;
   EXPECT_EQ(*read, site);
   EXPECT_TRUE(std::filesystem::exists(tree_.sections_dir() + "/api/" + server_key(config_.apps["api"].routes[0]) + ".conf"));
-  auto apps = controller_.apps_with_sites();
+  auto apps = controller_->apps_with_sites();
   ASSERT_TRUE(apps);
   EXPECT_EQ(*apps, std::vector<std::string>{"api"});
 }
 
-TEST_F(SharedHost, ARejectedSiteLeavesEveryFileAsItWas) {
+TEST_P(SharedHost, ARejectedSiteLeavesEveryFileAsItWas) {
   install("web", site_for("web", web_));
-  auto before = controller_.read_site("web");
+  auto before = controller_->read_site("web");
   ASSERT_TRUE(before);
   // A section nginx -t refuses (the last one, included by a server), and one no server includes.
   auto broken = "# cutover-server: 1@zzz\n" + site_for("web", web_) + "    no_such_directive;\n";
-  auto refused = controller_.install_site("web", broken);
+  auto refused = controller_->install_site("web", broken);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("no_such_directive"), std::string::npos) << refused.error().message;
-  auto after = controller_.read_site("web");
+  auto after = controller_->read_site("web");
   ASSERT_TRUE(after);
   EXPECT_EQ(*after, *before);
   EXPECT_FALSE(std::filesystem::exists(tree_.sections_dir() + "/web/1@zzz.conf"));
   EXPECT_EQ(body_of(port_, "shop.example.com", "/"), "200 web /");
 }
 
-TEST_F(SharedHost, SectionsOfServersTheAppLeftAreRemoved) {
+TEST_P(SharedHost, SectionsOfServersTheAppLeftAreRemoved) {
   install("web", site_for("web", web_));
   config_.apps["web"].routes = {route("shop.example.com", "/", fmt::format("127.0.0.1:{}", port_))};
   install("web", site_for("web", web_));
@@ -175,16 +191,19 @@ TEST_F(SharedHost, SectionsOfServersTheAppLeftAreRemoved) {
   EXPECT_EQ(files, std::vector<std::string>{server_key(config_.apps["web"].routes[0]) + ".conf"});
 }
 
-TEST_F(SharedHost, RemoveSiteTakesHeadAndSections) {
+TEST_P(SharedHost, RemoveSiteTakesHeadAndSections) {
   install("web", site_for("web", web_));
-  ASSERT_TRUE(controller_.remove_site("web"));
+  ASSERT_TRUE(controller_->remove_site("web"));
   EXPECT_FALSE(std::filesystem::exists(tree_.file("sites/cutover-web.conf")));
   EXPECT_FALSE(std::filesystem::exists(tree_.sections_dir() + "/web"));
-  auto read = controller_.read_site("web");
+  auto read = controller_->read_site("web");
   ASSERT_TRUE(read);
   EXPECT_EQ(*read, "");
-  ASSERT_TRUE(controller_.validate());
+  ASSERT_TRUE(controller_->validate());
 }
+
+INSTANTIATE_TEST_SUITE_P(Machines, SharedHost, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "OverSsh" : "Local"; });
 
 }  // namespace
 }  // namespace cutover

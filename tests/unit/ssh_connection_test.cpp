@@ -21,6 +21,7 @@
 #include <fstream>
 #include <thread>
 
+#include "local_sshd.hpp"
 #include "temp_dir.hpp"
 #include "util/files.hpp"
 #include "util/subprocess.hpp"
@@ -28,96 +29,22 @@
 namespace cutover {
 namespace {
 
+using testing_support::LocalSshd;
 using testing_support::TempDir;
 
-constexpr const char* kSshd = "/usr/sbin/sshd";
 constexpr Millis kTimeout{10'000};
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t size = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-void keygen(const std::string& path) {
-  auto made = run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", path}, Millis{10000});
-  ASSERT_TRUE(made && made->exit_code == 0);
-}
-
-std::string public_key(const std::string& private_key) { return read_file(private_key + ".pub").value_or(""); }
 
 class SshConnectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (::geteuid() != 0 || ::access(kSshd, X_OK) != 0) GTEST_SKIP() << "needs root and " << kSshd;
-    port_ = free_port();
-    ASSERT_NO_FATAL_FAILURE(keygen(dir_.file("host_key")));
-    ASSERT_NO_FATAL_FAILURE(keygen(dir_.file("user_key")));
-    ASSERT_NO_FATAL_FAILURE(keygen(dir_.file("stranger_key")));
-    ASSERT_TRUE(write_file_atomic(dir_.file("authorized_keys"), public_key(dir_.file("user_key"))));
-    std::ofstream(dir_.file("sshd_config"))
-        << "ListenAddress 127.0.0.1:" << port_ << "\nHostKey " << dir_.file("host_key") << "\nPidFile "
-        << dir_.file("sshd.pid") << "\nAuthorizedKeysFile " << dir_.file("authorized_keys")
-        << "\nAllowUsers root\nPermitRootLogin prohibit-password\n"
-           "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-           "StrictModes no\nUsePAM no\nAllowStreamLocalForwarding yes\n"
-           "AllowTcpForwarding yes\nSubsystem sftp internal-sftp\n";
-    std::filesystem::create_directories("/run/sshd");
-    sshd_ = ::fork();
-    if (sshd_ == 0) {
-      // Its log goes to a file of the test, read when something fails.
-      const int log = ::open(dir_.file("sshd.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(log, 1);
-      ::dup2(log, 2);
-      ::execl(kSshd, kSshd, "-D", "-e", "-f", dir_.file("sshd_config").c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int tries = 0; tries < 200 && !listening(); ++tries) std::this_thread::sleep_for(Millis{25});
-    ASSERT_TRUE(listening()) << "sshd did not listen on 127.0.0.1:" << port_;
-    const std::string key = public_key(dir_.file("host_key"));
-    const auto space = key.find(' ', key.find(' ') + 1);
-    known_hosts_line_ = "[127.0.0.1]:" + std::to_string(port_) + " " + key.substr(0, space) + "\n";
-    ASSERT_TRUE(write_file_atomic(dir_.file("known_hosts"), known_hosts_line_));
+    if (::geteuid() != 0) GTEST_SKIP() << "sshd needs root";
+    ASSERT_TRUE(sshd_.available()) << read_file(sshd_.file("sshd.log")).value_or("no sshd log");
   }
 
-  void TearDown() override {
-    if (sshd_ > 0) {
-      ::kill(sshd_, SIGTERM);
-      ::waitpid(sshd_, nullptr, 0);
-    }
-  }
+  SshOptions options(const std::string& key = "user_key") const { return sshd_.options(key); }
 
-  bool listening() const {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port_));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    ::close(fd);
-    return ok;
-  }
-
-  SshOptions options(const std::string& key = "user_key") const {
-    SshOptions options;
-    options.host = "test-host";
-    options.address = SshAddress{"root", "127.0.0.1", port_};
-    options.key_file = dir_.file(key);
-    options.known_hosts = dir_.file("known_hosts");
-    options.runtime_dir = dir_.file("ssh");
-    return options;
-  }
-
+  LocalSshd sshd_;
   TempDir dir_{"cutover-ssh"};
-  int port_ = 0;
-  pid_t sshd_ = -1;
-  std::string known_hosts_line_;
 };
 
 TEST_F(SshConnectionTest, ExecKeepsEveryArgumentAndTheExitStatus) {
@@ -211,7 +138,7 @@ TEST_F(SshConnectionTest, AForwardCarriesBytesBothWaysAndTheEnd) {
 }
 
 TEST_F(SshConnectionTest, AnUnknownHostKeyIsRefusedWithItsFingerprint) {
-  ASSERT_TRUE(write_file_atomic(dir_.file("known_hosts"), ""));
+  ASSERT_TRUE(write_file_atomic(sshd_.file("known_hosts"), ""));
   SshConnection connection(options());
   auto refused = connection.exec({"true"}, "", kTimeout);
   ASSERT_FALSE(refused);
@@ -219,7 +146,7 @@ TEST_F(SshConnectionTest, AnUnknownHostKeyIsRefusedWithItsFingerprint) {
       << refused.error().message;
   EXPECT_NE(refused.error().message.find("SHA256:"), std::string::npos) << refused.error().message;
   EXPECT_FALSE(refused.error().transient);
-  ASSERT_TRUE(write_file_atomic(dir_.file("known_hosts"), known_hosts_line_));
+  ASSERT_TRUE(write_file_atomic(sshd_.file("known_hosts"), sshd_.known_hosts_line()));
   connection.retry_now();
   EXPECT_TRUE(connection.exec({"true"}, "", kTimeout));
 }
@@ -236,7 +163,7 @@ TEST_F(SshConnectionTest, AfterTheSessionIsKilledTheNextCallsConnectAgain) {
   ASSERT_TRUE(connection.exec({"true"}, "", kTimeout));
   ASSERT_TRUE(connection.connected());
   // What a restart of sshd on the host does to the sessions it served.
-  auto killed = run_process({"pkill", "-KILL", "-P", std::to_string(sshd_)}, Millis{5000});
+  auto killed = run_process({"pkill", "-KILL", "-P", std::to_string(sshd_.pid())}, Millis{5000});
   ASSERT_TRUE(killed);
   bool again = false;
   for (int tries = 0; tries < 10 && !again; ++tries) {
