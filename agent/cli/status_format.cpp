@@ -39,6 +39,12 @@ std::string standby_cell(const json& app) {
   return standby.size() > 1 ? fmt::format("{} +{}", cell, standby.size() - 1) : cell;
 }
 
+// " on host web-1" for a release on a remote host; "" on this machine.
+std::string on_host(const json& release) {
+  const std::string host = text_field(release, "host");
+  return host.empty() || host == "local" ? "" : " on host " + host;
+}
+
 std::string health_cell(const json& app, const Style& style) {
   if (!has_live(app) || sleeping(app)) return "-";
   const auto& replicas = array_field(app["live"], "health");
@@ -103,8 +109,8 @@ std::string app_details(const json& app) {
   std::string out = fmt::format("{}\n  repo     {} (branch {})\n", text_field(app, "name"), text_field(app, "repo"),
                                 text_field(app, "branch"));
   if (has_live(app))
-    out += fmt::format("  live     {} {} since {}\n", text_field(app["live"], "id"), short_sha(app["live"]),
-                       format_time(integer_field(app["live"], "live_from")));
+    out += fmt::format("  live     {} {} since {}{}\n", text_field(app["live"], "id"), short_sha(app["live"]),
+                       format_time(integer_field(app["live"], "live_from")), on_host(app["live"]));
   for (const auto& r : array_field(app, "standby"))
     out += fmt::format("  standby  {} {} was live {}\n", text_field(r, "id"), short_sha(r),
                        format_time(integer_field(r, "live_from")));
@@ -119,10 +125,13 @@ std::string app_details(const json& app) {
 std::string releases_table(const std::string& app, const json& releases, const Style& style) {
   if (!releases.is_array() || releases.empty())
     return fmt::format("{} has no releases yet; deploy it with `cutover deploy {}`\n", app, app);
-  std::vector<std::vector<std::string>> rows{{"ID", "SHA", "BUILT", "LIVE FROM", "STATE"}};
-  for (const auto& r : releases)
-    rows.push_back({text_field(r, "id"), short_sha(r), format_time(integer_field(r, "created_at")),
-                    format_time(integer_field(r, "live_from")), style.state(text_field(r, "state"))});
+  std::vector<std::vector<std::string>> rows{{"ID", "SHA", "HOST", "BUILT", "LIVE FROM", "STATE"}};
+  for (const auto& r : releases) {
+    const std::string host = text_field(r, "host");
+    rows.push_back({text_field(r, "id"), short_sha(r), host.empty() ? "local" : host,
+                    format_time(integer_field(r, "created_at")), format_time(integer_field(r, "live_from")),
+                    style.state(text_field(r, "state"))});
+  }
   return aligned_columns(rows);
 }
 

@@ -34,14 +34,12 @@ Status check_host_references(const ConfigNode& root, const Config& config) {
         return locate(root, fmt::format("{}[{}]", path, i)).reject(fmt::format("{:?} is listed twice", host), expected);
       }
     }
-    // Deployments drive this machine only until the host seam lands (issue
-    // 15): refusing beats deploying here an app meant for another machine.
-    if (app.hosts != std::vector<std::string>{std::string(kLocalHost)}) {
+    // One host per app until deployments span hosts all or nothing:
+    // refusing beats deploying to one of them only.
+    if (app.hosts.size() > 1) {
       return locate(root, path)
-          .reject(
-              "this cutoverd deploys apps on this machine only; remote hosts can be checked and trusted "
-              "(`cutover host check`, `cutover host trust`) but not yet deployed to",
-              "[local], or leave hosts: out");
+          .reject("this cutoverd deploys an app to one host; several hosts per app are not built yet",
+                  "one host, as in [web-1]");
     }
   }
   for (const auto& [name, accessory] : config.accessories) {

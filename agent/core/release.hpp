@@ -22,6 +22,7 @@ struct Release {
   TimestampMs created_at = 0;
   TimestampMs live_from = 0;  // 0: never live
   std::vector<int> ports;     // one host port per replica, while containers exist
+  std::string host = "local";  // where its containers run: "local" or a name in hosts:
 };
 
 enum class DeploymentKind { deploy, rollback };

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "host/machine.hpp"
 #include "util/result.hpp"
 
 namespace cutover {
@@ -16,6 +17,8 @@ namespace cutover {
 constexpr std::uintmax_t kAccessLogCap = 64ull * 1024 * 1024;
 
 // True when the log was over cap_bytes and has been renamed.
-Result<bool> rotate_access_log_if_over(const std::string& path, std::uintmax_t cap_bytes = kAccessLogCap);
+// On the machine nginx (and so the log) is on.
+Result<bool> rotate_access_log_if_over(Machine& machine, const std::string& path,
+                                       std::uintmax_t cap_bytes = kAccessLogCap);
 
 }  // namespace cutover

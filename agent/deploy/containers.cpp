@@ -14,8 +14,8 @@
 namespace cutover {
 namespace {
 
-Result<std::optional<ContainerInfo>> find_container(Engine& engine, const std::string& name) {
-  auto all = TRY(engine.docker.list_containers({{"cutover.app", ""}}));
+Result<std::optional<ContainerInfo>> find_container(Host& host, const std::string& name) {
+  auto all = TRY(host.docker.list_containers({{"cutover.app", ""}}));
   for (auto& c : all)
     if (c.name == name) return std::optional<ContainerInfo>{c};
   return std::optional<ContainerInfo>{};
@@ -51,10 +51,11 @@ Labels release_labels(const Release& release) {
 Result<std::vector<std::string>> start_release_containers(Engine& engine, const AppConfig& app,
                                                           const Release& release) {
   auto env = TRY(app_environment(*engine.config(), app));
+  auto host = TRY(host_of(engine, release));
   std::vector<std::string> ids;
   for (std::size_t replica = 0; replica < release.ports.size(); ++replica) {
     auto name = container_name(release.app, release.number, static_cast<int>(replica));
-    auto existing = TRY(find_container(engine, name));
+    auto existing = TRY(find_container(*host, name));
     std::string id;
     if (existing) {
       id = existing->id;
@@ -70,9 +71,9 @@ Result<std::vector<std::string>> start_release_containers(Engine& engine, const 
       spec.host_port = release.ports[replica];
       spec.binds = app.volumes;
       join_accessories_network(spec);
-      id = TRY(engine.docker.create_container(spec));
+      id = TRY(host->docker.create_container(spec));
     }
-    TRY(engine.docker.start_container(id));
+    TRY(host->docker.start_container(id));
     ids.push_back(id);
   }
   return ids;
@@ -81,8 +82,10 @@ Result<std::vector<std::string>> start_release_containers(Engine& engine, const 
 Result<std::vector<int>> reserve_more_ports(Engine& engine, const Release& release, int count) {
   static std::mutex allocating;
   std::lock_guard lock(allocating);
+  // Ports are unique across hosts too: the store keeps one set for all.
+  auto host = TRY(host_of(engine, release));
   auto taken = TRY(engine.store.reserved_ports());
-  auto fresh = TRY(allocate_ports(engine.config()->ports, taken, count, engine.port_is_free));
+  auto fresh = TRY(allocate_ports(engine.config()->ports, taken, count, host->port_is_free));
   std::vector<int> all = release.ports;
   all.insert(all.end(), fresh.begin(), fresh.end());
   TRY(engine.store.set_release_ports(release.app, release.number, all));
@@ -90,29 +93,32 @@ Result<std::vector<int>> reserve_more_ports(Engine& engine, const Release& relea
 }
 
 Status stop_release_containers(Engine& engine, const Release& release, Millis stop_timeout) {
-  auto containers = TRY(engine.docker.list_containers(
+  auto host = TRY(host_of(engine, release));
+  auto containers = TRY(host->docker.list_containers(
       {{"cutover.app", release.app}, {"cutover.release", std::to_string(release.number)}}));
-  for (const auto& c : containers) TRY(engine.docker.stop_container(c.id, stop_timeout));
+  for (const auto& c : containers) TRY(host->docker.stop_container(c.id, stop_timeout));
   return {};
 }
 
-Status remove_release_containers(Engine& engine, const std::string& app, int release_number) {
-  auto containers =
-      TRY(engine.docker.list_containers({{"cutover.app", app}, {"cutover.release", std::to_string(release_number)}}));
-  for (const auto& c : containers) TRY(engine.docker.remove_container(c.id));
+Status remove_release_containers(Engine& engine, const Release& release) {
+  auto host = TRY(host_of(engine, release));
+  auto containers = TRY(host->docker.list_containers(
+      {{"cutover.app", release.app}, {"cutover.release", std::to_string(release.number)}}));
+  for (const auto& c : containers) TRY(host->docker.remove_container(c.id));
   return {};
 }
 
 Status wait_release_healthy(Engine& engine, const AppConfig& app, const Release& release) {
   constexpr int kLogTailLines = 20;
+  auto host = TRY(host_of(engine, release));
   std::vector<std::future<Status>> probes;
   for (std::size_t replica = 0; replica < release.ports.size(); ++replica) {
     auto name = container_name(app.name, release.number, static_cast<int>(replica));
-    probes.push_back(std::async(std::launch::async, [&engine, &app, name, port = release.ports[replica]] {
-      return wait_healthy(port, app.health, [&engine, name] {
+    probes.push_back(std::async(std::launch::async, [&engine, &app, &host, name, port = release.ports[replica]] {
+      return wait_healthy(host->machine, port, app.health, [&engine, &host, name] {
         // A stop gives up the wait: nothing of this release serves yet.
         if (engine.stop->requested()) return std::string("is no longer waited for: cutoverd is stopping");
-        return container_gone(engine, name);
+        return container_gone(*host, name);
       });
     }));
   }
@@ -125,20 +131,30 @@ Status wait_release_healthy(Engine& engine, const AppConfig& app, const Release&
 }
 
 std::string release_log_tail(Engine& engine, const Release& release, int lines) {
-  auto containers = engine.docker.list_containers(
+  auto host = host_of(engine, release);
+  if (!host) return "(container logs unavailable: " + host.error().message + ")";
+  auto containers = (*host)->docker.list_containers(
       {{"cutover.app", release.app}, {"cutover.release", std::to_string(release.number)}});
   if (!containers) return "(container logs unavailable: " + containers.error().message + ")";
   std::string out;
   for (const auto& c : *containers) {
-    auto logs = engine.docker.container_logs(c.id, lines);
+    auto logs = (*host)->docker.container_logs(c.id, lines);
     out += fmt::format("--- {} ({}) ---\n{}", c.name, c.state, logs ? *logs : logs.error().message);
     if (!out.empty() && out.back() != '\n') out += '\n';
   }
   return out;
 }
 
-std::string container_gone(Engine& engine, const std::string& name) {
-  auto found = find_container(engine, name);
+Status remove_release_image(Engine& engine, const Release& release) {
+  auto host = TRY(host_of(engine, release));
+  TRY(host->docker.remove_image(release.image));
+  if (host->name == kLocalHost) return {};
+  // This machine keeps the image it built only as a build cache.
+  return TRY(build_host(engine))->docker.remove_image(release.image);
+}
+
+std::string container_gone(Host& host, const std::string& name) {
+  auto found = find_container(host, name);
   if (!found) return "";  // cannot tell: keep probing until the deadline
   if (!*found) return "was removed";
   if ((*found)->state == "running" || (*found)->state == "created" || (*found)->state == "restarting") return "";

@@ -15,6 +15,7 @@
 #include "deploy/roles.hpp"
 #include "deploy/step_output.hpp"
 #include "deploy/traffic.hpp"
+#include "docker/image_transfer.hpp"
 #include "pipeline/command_stage.hpp"
 #include "pipeline/traffic_watch.hpp"
 #include "util/duration.hpp"
@@ -102,17 +103,18 @@ Status Deployer::build(Deployment& d, const AppConfig& app, const Release& relea
   const auto deadline = std::chrono::steady_clock::now() + app.build.timeout;
   auto too_long = [deadline] { return std::chrono::steady_clock::now() >= deadline; };
   auto built = [&]() -> Status {
-    if (TRY(engine_.docker.image_exists(release.image))) {
+    Docker& docker = TRY(build_host(engine_))->docker;
+    if (TRY(docker.image_exists(release.image))) {
       engine_.events.emit(d.id, "build", "info", "an image of this commit exists; build skipped");
       return {};
     }
     auto mirror = TRY(engine_.open_mirror(app));
-    TRY(check_base_images(*mirror, engine_.docker, app.build, release.sha, release.image));
+    TRY(check_base_images(*mirror, docker, app.build, release.sha, release.image));
     BuildRequest request{release.image, app.build.dockerfile, app.build.args,
                          app.build.target, [this, &too_long] { return engine_.stop->requested() || too_long(); }};
     auto context = [&](const ChunkSink& sink) { return mirror->write_context_tar(release.sha, app.build.context, sink); };
     StepOutput output(engine_.events, d.id, "build");
-    auto built = engine_.docker.build(request, context, [&](std::string_view line) { output.line(line); });
+    auto built = docker.build(request, context, [&](std::string_view line) { output.line(line); });
     output.finish();
     return built;
   }();
@@ -128,6 +130,24 @@ Status Deployer::build(Deployment& d, const AppConfig& app, const Release& relea
     return built;
   }
   step.end(release.image);
+  return {};
+}
+
+// The image goes to the host the app runs on (SPEC section 7: streamed from
+// this machine's Engine into the host's, never pulled).
+Status Deployer::ship(Deployment& d, const AppConfig& app, const Release& release) {
+  auto host = TRY(host_of(engine_, app));
+  if (host->name == kLocalHost) return {};
+  StepTimer step(engine_.events, d.id, "ship", fmt::format("image {} to host {}", release.image, host->name));
+  auto sent = [&]() -> Result<ImageTransfer> {
+    return send_image(TRY(build_host(engine_))->docker, host->docker, release.image, host->name);
+  }();
+  if (!sent) {
+    step.fail(sent.error().message);
+    return std::unexpected(sent.error());
+  }
+  step.end(sent->sent ? fmt::format("{:.1f} MB sent", static_cast<double>(sent->bytes) / 1e6)
+                      : "the host has it already");
   return {};
 }
 
@@ -149,6 +169,7 @@ Status Deployer::deploy(Deployment& d, const AppConfig& app) {
   release.number = TRY(engine_.store.next_release_number(app.name));
   release.sha = d.sha;
   release.image = image_tag(app.name, d.sha);
+  release.host = host_name_of(app);
   release.created_at = now_ms();
   TRY(engine_.store.put_release(release));
   d.release_number = release.number;
@@ -156,6 +177,10 @@ Status Deployer::deploy(Deployment& d, const AppConfig& app) {
   if (auto built = build(d, app, release); !built) {
     discard(release);
     return built;
+  }
+  if (auto shipped = ship(d, app, release); !shipped) {
+    discard(release);
+    return shipped;
   }
   if (auto gated = run_gate_stages(d, app, release); !gated) {
     discard(release);
@@ -241,7 +266,7 @@ Status Deployer::run_gate_stages(Deployment& d, const AppConfig& app, const Rele
       run.container.binds = app.volumes;
       join_accessories_network(run.container);
       run.container.one_off = true;
-      return run_command_stage(engine_.docker, engine_.events, run);
+      return run_command_stage(TRY(host_of(engine_, app))->docker, engine_.events, run);
     }();
     if (!ran) {
       timer.fail(ran.error().message);
@@ -261,12 +286,13 @@ Status Deployer::verify(Deployment& d, const AppConfig& app, const Release& rele
                  fmt::format("watch {} for {} (max_5xx_ratio {}, max_p95 {}, min_requests {})",
                              release_id(app.name, release.number), format_duration(spec.window), spec.max_5xx_ratio,
                              spec.max_p95.count() > 0 ? format_duration(spec.max_p95) : "off", spec.min_requests));
-  TrafficWatch watch;
-  watch.log_path = access_log_path(engine_.config()->daemon.state_dir, app.name);
-  watch.offset = mark.access_log_offset;
-  watch.ports = std::set<int>(release.ports.begin(), release.ports.end());
-  watch.since_ms = mark.started;
-  watch.spec = spec;
+  auto host = TRY(host_of(engine_, app));
+  TrafficWatch watch{.machine = host->machine,
+                     .log_path = access_log_path(host->state_dir, app.name),
+                     .offset = mark.access_log_offset,
+                     .ports = std::set<int>(release.ports.begin(), release.ports.end()),
+                     .since_ms = mark.started,
+                     .spec = spec};
   auto verdict = watch_traffic(watch);
   if (!verdict.problem) {
     step.end(fmt::format("passed: {}", verdict.summary));
@@ -358,7 +384,7 @@ Status Deployer::start_and_check(Deployment& d, const AppConfig& app, Release& r
   auto started = [&]() -> Status {
     // A standby release keeps its ports and stopped containers: restart those.
     if (static_cast<int>(release.ports.size()) != replicas) {
-      TRY(remove_release_containers(engine_, app.name, release.number));
+      TRY(remove_release_containers(engine_, release));
       TRY(engine_.store.free_ports(app.name, release.number));
       release.ports.clear();
       release.ports = TRY(reserve_more_ports(engine_, release, replicas));
@@ -396,10 +422,11 @@ Status Deployer::cut_over(Deployment& d, const AppConfig& app, Release& release,
 
   set_phase(d, Phase::switching);
   StepTimer step(engine_.events, d.id, "switch", "nginx: validate, reload, confirm");
-  const std::string access_log = access_log_path(engine_.config()->daemon.state_dir, app.name);
-  if (auto rotated = rotate_access_log_if_over(access_log); !rotated)
+  auto host = TRY(host_of(engine_, app));
+  const std::string access_log = access_log_path(host->state_dir, app.name);
+  if (auto rotated = rotate_access_log_if_over(host->machine, access_log); !rotated)
     engine_.events.emit(d.id, "switch", "info", rotated.error().message);
-  mark.access_log_offset = file_size_or_zero(access_log);
+  mark.access_log_offset = host->machine.file_size(access_log).value_or(std::nullopt).value_or(0);
   mark.started = now_ms();
   auto routed = route_to_release(engine_, app, release);
   if (!routed) {
@@ -514,7 +541,7 @@ void Deployer::give_up(const Deployment& d, const Release& release) {
 }
 
 void Deployer::discard(const Release& release) {
-  if (auto removed = remove_release_containers(engine_, release.app, release.number); !removed)
+  if (auto removed = remove_release_containers(engine_, release); !removed)
     spdlog::warn("{}: cannot remove containers: {}", release_id(release.app, release.number), removed.error().message);
   (void)engine_.store.free_ports(release.app, release.number);
   (void)engine_.store.set_release_state(release.app, release.number, ReleaseState::failed);
@@ -524,7 +551,7 @@ void Deployer::discard(const Release& release) {
     return r.number != release.number && r.image == release.image &&
            (r.state == ReleaseState::live || r.state == ReleaseState::standby || r.state == ReleaseState::draining);
   });
-  if (!shared) (void)engine_.docker.remove_image(release.image);
+  if (!shared) (void)remove_release_image(engine_, release);
 }
 
 void apply_retention(Engine& engine, const AppConfig& app, std::int64_t deployment) {
@@ -542,12 +569,12 @@ void apply_retention(Engine& engine, const AppConfig& app, std::int64_t deployme
     if (static_cast<int>(i) < app.retain) images_in_use.insert(standby[i].image);
   for (std::size_t i = static_cast<std::size_t>(app.retain); i < standby.size(); ++i) {
     const auto& old = standby[i];
-    auto removed = remove_release_containers(engine, app.name, old.number);
+    auto removed = remove_release_containers(engine, old);
     // `docker rmi` refuses while any container uses the image: one shared with an
     // older release still to be removed here goes with that one.
     bool shared_later = std::any_of(standby.begin() + static_cast<std::ptrdiff_t>(i) + 1, standby.end(),
                                     [&](const Release& r) { return r.image == old.image; });
-    if (removed && !images_in_use.contains(old.image) && !shared_later) removed = engine.docker.remove_image(old.image);
+    if (removed && !images_in_use.contains(old.image) && !shared_later) removed = remove_release_image(engine, old);
     auto note = removed ? fmt::format("removed {} (retain: {})", release_id(app.name, old.number), app.retain)
                         : fmt::format("cannot remove {}: {}", release_id(app.name, old.number), removed.error().message);
     // Recovery passes no deployment: its notes go to the daemon log only.

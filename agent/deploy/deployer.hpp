@@ -34,6 +34,7 @@ class Deployer {
   std::string success_note(const Deployment& d);
   Result<std::string> resolve(Deployment& d, const AppConfig& app);
   Status build(Deployment& d, const AppConfig& app, const Release& release);
+  Status ship(Deployment& d, const AppConfig& app, const Release& release);
   Status run_gate_stages(Deployment& d, const AppConfig& app, const Release& release);
   // Fails, naming next_step, once cutoverd is stopping (deploy/stop_request.hpp).
   Status unless_stopping(const std::string& next_step);

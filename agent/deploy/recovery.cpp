@@ -35,7 +35,7 @@ void set_aside(Engine& engine, const Deployment& d, const Release& release, cons
     (void)engine.store.set_release_state(release.app, release.number, ReleaseState::standby);
     return;
   }
-  (void)remove_release_containers(engine, release.app, release.number);
+  (void)remove_release_containers(engine, release);
   (void)engine.store.free_ports(release.app, release.number);
   (void)engine.store.set_release_state(release.app, release.number, ReleaseState::failed);
 }
@@ -53,10 +53,13 @@ void undo(Engine& engine, Deployment& d, const AppConfig* app) {
 bool switch_completed(Engine& engine, const Deployment& d, const AppConfig& app) {
   auto release = engine.store.release(d.app, d.release_number);
   if (!release || !*release) return false;
-  auto site = engine.nginx.read_site(d.app);
+  auto routing = host_of(engine, app);
+  auto running = host_of(engine, **release);
+  if (!routing || !running) return false;
+  auto site = (*routing)->nginx.read_site(d.app);
   if (!site || release_in_site(*site) != release_id(d.app, d.release_number)) return false;
   for (int replica = 0; replica < static_cast<int>((*release)->ports.size()); ++replica)
-    if (!container_gone(engine, container_name(d.app, d.release_number, replica)).empty()) return false;
+    if (!container_gone(**running, container_name(d.app, d.release_number, replica)).empty()) return false;
   // Re-install through validation: the file may be a candidate nginx -t never passed.
   return route_to_release(engine, app, **release).has_value();
 }
@@ -129,11 +132,10 @@ void converge_app(Engine& engine, const AppConfig& app) {
 
 // Containers and ports of known apps that belong to no live or standby
 // release. Apps this daemon has never heard of are not its business.
-void remove_orphans(Engine& engine, const Config& config) {
-  auto containers = engine.docker.list_containers({{"cutover.app", ""}});
-  if (!containers) return spdlog::error("recovery: cannot list containers: {}", containers.error().message);
-  auto known = engine.store.apps_with_releases().value_or(std::vector<std::string>{});
-  for (const auto& [name, app] : config.apps) known.push_back(name);
+void remove_orphans_on(Engine& engine, Host& host, const std::vector<std::string>& known) {
+  auto containers = host.docker.list_containers({{"cutover.app", ""}});
+  if (!containers)
+    return spdlog::error("recovery: cannot list containers on {}: {}", host.name, containers.error().message);
   for (const auto& c : *containers) {
     auto app = c.labels.find("cutover.app");
     auto number = c.labels.find("cutover.release");
@@ -141,8 +143,18 @@ void remove_orphans(Engine& engine, const Config& config) {
     if (std::find(known.begin(), known.end(), app->second) == known.end()) continue;
     auto release = engine.store.release(app->second, std::atoi(number->second.c_str()));
     if (release && *release && retained((*release)->state)) continue;
-    spdlog::info("recovery: removing orphan container {}", c.name);
-    (void)engine.docker.remove_container(c.id);
+    spdlog::info("recovery: removing orphan container {} on {}", c.name, host.name);
+    (void)host.docker.remove_container(c.id);
+  }
+}
+
+void remove_orphans(Engine& engine, const Config& config) {
+  auto known = engine.store.apps_with_releases().value_or(std::vector<std::string>{});
+  for (const auto& [name, app] : config.apps) known.push_back(name);
+  for (const auto& name : hosts_in_use(config)) {
+    auto host = engine.hosts.get(name);
+    if (!host) spdlog::error("recovery: {}", host.error().message);
+    else remove_orphans_on(engine, **host, known);
   }
   auto apps = engine.store.apps_with_releases();
   if (!apps) return;

@@ -19,8 +19,8 @@ Labels role_labels(const Release& release, const std::string& role, int replica)
   return labels;
 }
 
-Result<std::vector<ContainerInfo>> role_containers(Engine& engine, const Release& release) {
-  auto containers = TRY(engine.docker.list_containers(
+Result<std::vector<ContainerInfo>> role_containers(Host& host, const Release& release) {
+  auto containers = TRY(host.docker.list_containers(
       {{"cutover.app", release.app}, {"cutover.release", std::to_string(release.number)}, {"cutover.role", ""}}));
   return containers;
 }
@@ -43,15 +43,17 @@ Result<ContainerSpec> role_spec(const Config& config, const AppConfig& app, cons
 }  // namespace
 
 Status start_role_containers(Engine& engine, const AppConfig& app, const Release& release) {
-  auto existing = TRY(role_containers(engine, release));
+  auto host = TRY(host_of(engine, release));
+  auto existing = TRY(role_containers(*host, release));
   for (const auto& [role, spec] : app.roles) {
     for (int replica = 0; replica < spec.replicas; ++replica) {
       auto name = role_container_name(app.name, release.number, role, replica);
       std::string id;
       for (const auto& c : existing)
         if (c.name == name) id = c.id;
-      if (id.empty()) id = TRY(engine.docker.create_container(TRY(role_spec(*engine.config(), app, release, role, spec, replica))));
-      TRY(engine.docker.start_container(id));
+      if (id.empty())
+        id = TRY(host->docker.create_container(TRY(role_spec(*engine.config(), app, release, role, spec, replica))));
+      TRY(host->docker.start_container(id));
     }
   }
   return {};
@@ -59,13 +61,14 @@ Status start_role_containers(Engine& engine, const AppConfig& app, const Release
 
 Status wait_roles_running(Engine& engine, const AppConfig& app, const Release& release) {
   if (app.roles.empty()) return {};
+  auto host = TRY(host_of(engine, release));
   auto deadline = std::chrono::steady_clock::now() + engine.role_settle;
   // Checked through the whole settle time: a worker that crashes on start
   // is "running" for its first moments, then "restarting" (unless-stopped).
   for (;;) {
-    for (const auto& c : TRY(role_containers(engine, release))) {
+    for (const auto& c : TRY(role_containers(*host, release))) {
       if (c.state == "running") continue;
-      auto logs = engine.docker.container_logs(c.id, kLogTailLines);
+      auto logs = host->docker.container_logs(c.id, kLogTailLines);
       return fail(fmt::format("role container {} is {} instead of running; its last log lines:\n{}", c.name,
                               c.state, logs ? *logs : logs.error().message));
     }
@@ -75,7 +78,8 @@ Status wait_roles_running(Engine& engine, const AppConfig& app, const Release& r
 }
 
 Status stop_role_containers(Engine& engine, const Release& release, Millis stop_timeout) {
-  for (const auto& c : TRY(role_containers(engine, release))) TRY(engine.docker.stop_container(c.id, stop_timeout));
+  auto host = TRY(host_of(engine, release));
+  for (const auto& c : TRY(role_containers(*host, release))) TRY(host->docker.stop_container(c.id, stop_timeout));
   return {};
 }
 

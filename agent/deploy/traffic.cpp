@@ -1,7 +1,9 @@
 #include "deploy/traffic.hpp"
 
 #include <chrono>
+#include <algorithm>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -26,9 +28,10 @@ Result<std::string> render_release_site(Engine& engine, const AppConfig& app, co
   auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/app.conf.mustache"));
   SiteModel model{app.name, release_id(app.name, release.number), release.ports, app.routes, ""};
   if (wants_access_log(*config, app)) {
+    auto host = TRY(host_of(engine, app));
     // nginx opens the log at reload; its directory must be there first.
-    TRY(ensure_directory(config->daemon.state_dir + "/logs"));
-    model.access_log = access_log_path(config->daemon.state_dir, app.name);
+    TRY(host->machine.make_dirs(host->state_dir + "/logs"));
+    model.access_log = access_log_path(host->state_dir, app.name);
   }
   return render_site(template_text, model);
 }
@@ -41,17 +44,15 @@ bool wants_access_log(const Config& config, const AppConfig& app) {
 
 namespace {
 
-// One nginx per host: while one app's candidate file awaits `nginx -t`,
-// no other app may validate or reload (it would judge or load that file).
-std::mutex nginx_switch;
+Status remove_site_on(Host& host, const std::string& app) {
+  std::lock_guard lock(host.nginx_switch);
+  TRY(host.nginx.remove_site(app));
+  return host.nginx.reload();
+}
 
 }  // namespace
 
-Status remove_app_site(Engine& engine, const std::string& app) {
-  std::lock_guard lock(nginx_switch);
-  TRY(engine.nginx.remove_site(app));
-  return engine.nginx.reload();
-}
+Status remove_app_site(Engine& engine, const std::string& app) { return remove_site_on(*TRY(host_of(engine, app)), app); }
 
 Status keep_routed(Engine& engine, const AppConfig& app, const Release& live) {
   auto serving = engine.locks->hold(app.name);
@@ -59,7 +60,7 @@ Status keep_routed(Engine& engine, const AppConfig& app, const Release& live) {
   // changed the release's ports, or made another release live, meanwhile.
   auto fresh = TRY(engine.store.release(app.name, live.number));
   if (!fresh || fresh->state != ReleaseState::live) return {};
-  auto current = TRY(engine.nginx.read_site(app.name));
+  auto current = TRY(TRY(host_of(engine, app))->nginx.read_site(app.name));
   if (app.routes.empty()) return current.empty() ? Status{} : remove_app_site(engine, app.name);
   if (current == TRY(render_release_site(engine, app, *fresh))) return {};
   TRY(route_to_release(engine, app, *fresh));
@@ -68,25 +69,38 @@ Status keep_routed(Engine& engine, const AppConfig& app, const Release& live) {
 
 namespace {
 
-// Writes cutover-_servers.conf for the running config; reloads nginx if it changed.
-Status install_servers(Engine& engine) {
-  auto config = engine.config();
-  auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/servers.conf.mustache"));
-  auto text = TRY(render_servers_file(template_text, *config, sections_dir(*config)));
-  std::lock_guard lock(nginx_switch);
-  if (!TRY(engine.nginx.install_shared_file(kServersFile, text))) return {};
-  return engine.nginx.reload();
+// The config with only the apps that run on the host: its nginx serves no one else's routes.
+Config apps_on(const Config& config, const std::string& host) {
+  Config only = config;
+  std::erase_if(only.apps, [&](const auto& entry) {
+    const auto& hosts = entry.second.hosts;
+    return std::find(hosts.begin(), hosts.end(), host) == hosts.end();
+  });
+  return only;
 }
 
-void remove_sites_of_removed_apps(Engine& engine, const Config& config) {
-  auto sites = engine.nginx.apps_with_sites();
-  if (!sites) return spdlog::error("nginx: {}", sites.error().message);
+// Writes the host's cutover-_servers.conf for the running config; reloads its nginx if it changed.
+Status install_servers(Engine& engine, Host& host) {
+  auto config = engine.config();
+  auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/servers.conf.mustache"));
+  auto text = TRY(render_servers_file(template_text, apps_on(*config, host.name), host.state_dir + "/nginx"));
+  std::lock_guard lock(host.nginx_switch);
+  if (!TRY(host.nginx.install_shared_file(kServersFile, text))) return {};
+  return host.nginx.reload();
+}
+
+// Sites of apps cutover.yml no longer names, or no longer runs on this host.
+void remove_sites_of_removed_apps(Host& host, const Config& config) {
+  auto sites = host.nginx.apps_with_sites();
+  if (!sites) return spdlog::error("nginx on {}: {}", host.name, sites.error().message);
+  const Config here = apps_on(config, host.name);
   for (const auto& app : *sites) {
-    if (config.apps.contains(app)) continue;
-    auto removed = remove_app_site(engine, app);
-    if (!removed) spdlog::error("nginx: app {} is no longer in cutover.yml: {}", app, removed.error().message);
-    else spdlog::warn("nginx: app {} is no longer in cutover.yml: its routes are removed; its containers are "
-                      "left running (docker ps --filter label=cutover.app={})", app, app);
+    if (here.apps.contains(app)) continue;
+    auto removed = remove_site_on(host, app);
+    if (!removed) spdlog::error("nginx on {}: app {} is no longer in cutover.yml for this host: {}", host.name, app,
+                                removed.error().message);
+    else spdlog::warn("nginx on {}: app {} is no longer in cutover.yml for this host: its routes are removed; its "
+                      "containers are left running (docker ps --filter label=cutover.app={})", host.name, app, app);
   }
 }
 
@@ -109,8 +123,18 @@ std::vector<const AppConfig*> route_live_apps(Engine& engine, const std::vector<
 }  // namespace
 
 Status prepare_servers(Engine& engine) {
-  remove_sites_of_removed_apps(engine, *engine.config());
-  return install_servers(engine);
+  auto config = engine.config();
+  Status prepared;
+  for (const auto& name : hosts_in_use(*config)) {
+    auto host = engine.hosts.get(name);
+    Status done = host ? Status{} : Status{std::unexpected(host.error())};
+    if (host) {
+      remove_sites_of_removed_apps(**host, *config);
+      done = install_servers(engine, **host);
+    }
+    if (!done && prepared) prepared = done;
+  }
+  return prepared;
 }
 
 void reroute_live_apps(Engine& engine) {
@@ -123,29 +147,31 @@ void reroute_live_apps(Engine& engine) {
 
 Result<SwitchTimings> switch_site(Engine& engine, const AppConfig& app, const std::string& site,
                                   const std::string& marker) {
-  std::lock_guard lock(nginx_switch);
+  auto host = TRY(host_of(engine, app));
+  Nginx& nginx = host->nginx;
+  std::lock_guard lock(host->nginx_switch);
   auto started = now_ms();
   SwitchTimings timings;
-  auto previous = TRY(engine.nginx.read_site(app.name));
-  TRY(engine.nginx.install_site(app.name, site));
+  auto previous = TRY(nginx.read_site(app.name));
+  TRY(nginx.install_site(app.name, site));
   timings.validate_ms = now_ms() - started;
-  auto live = engine.nginx.reload();
-  if (live) live = engine.nginx.confirm(app.name, app.routes, marker, engine.confirm_timeout);
+  auto live = nginx.reload();
+  if (live) live = nginx.confirm(app.name, app.routes, marker, engine.confirm_timeout);
   timings.confirm_ms = now_ms() - started - timings.validate_ms;
   if (live) return timings;
   // nginx refused or did not pick up the new file: put the old one back so
   // the next reload (ours, now) serves what served before.
-  auto restored = previous.empty() ? engine.nginx.remove_site(app.name) : engine.nginx.install_site(app.name, previous);
-  if (restored) restored = engine.nginx.reload();
+  auto restored = previous.empty() ? nginx.remove_site(app.name) : nginx.install_site(app.name, previous);
+  if (restored) restored = nginx.reload();
   if (!restored) return fail(live.error().message + "; restoring the previous nginx file failed too: " +
                              restored.error().message);
   return std::unexpected(live.error());
 }
 
-Result<int> wait_for_drain(Engine& engine, const std::set<int>& ports, Millis timeout) {
+Result<int> wait_for_drain(Engine& engine, Host& host, const std::set<int>& ports, Millis timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    int open = TRY(engine.count_connections(ports));
+    int open = TRY(host.count_connections(ports));
     if (open == 0 || std::chrono::steady_clock::now() >= deadline) return open;
     std::this_thread::sleep_for(engine.drain_poll);
   }
@@ -167,7 +193,9 @@ Status stop_while_docker_recovers(Engine& engine, const Release& release, Millis
 }  // namespace
 
 Result<int> drain_and_stop(Engine& engine, const AppConfig& app, const Release& release) {
-  int open = TRY(wait_for_drain(engine, std::set<int>(release.ports.begin(), release.ports.end()), app.drain_timeout));
+  auto host = TRY(host_of(engine, release));
+  int open = TRY(wait_for_drain(engine, *host, std::set<int>(release.ports.begin(), release.ports.end()),
+                                app.drain_timeout));
   TRY(stop_while_docker_recovers(engine, release, app.stop_timeout));
   return open;
 }

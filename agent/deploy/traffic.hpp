@@ -40,9 +40,9 @@ void reroute_live_apps(Engine& engine);
 // reads them, idle_sleep watches them grow.
 bool wants_access_log(const Config& config, const AppConfig& app);
 
-// Waits until nginx holds no connection to these ports, or `timeout`;
+// Waits until nginx holds no connection to these ports of the host, or `timeout`;
 // returns how many were still open.
-Result<int> wait_for_drain(Engine& engine, const std::set<int>& ports, Millis timeout);
+Result<int> wait_for_drain(Engine& engine, Host& host, const std::set<int>& ports, Millis timeout);
 // Waits until nginx holds no connection to the release's ports, or
 // drain_timeout; then stops its containers with stop_timeout.
 // Returns how many connections were still open when the wait ended.

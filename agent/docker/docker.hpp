@@ -108,5 +108,10 @@ class Docker {
 // endpoint: "unix:///var/run/docker.sock". Negotiates the API version with
 // the daemon; fails with an error naming the socket when it does not answer.
 Result<std::unique_ptr<Docker>> connect_docker(const std::string& endpoint);
+// Where dockerd's socket is reached, asked for at every call: the local end
+// of an SSH forward to a host's Engine socket, opened again after it was
+// closed idle or its connection dropped. endpoint names it in errors.
+using DockerSocket = std::function<Result<std::string>()>;
+Result<std::unique_ptr<Docker>> connect_docker(DockerSocket socket, const std::string& endpoint);
 
 }  // namespace cutover

@@ -60,8 +60,8 @@ std::string build_path(const BuildRequest& request) {
 
 class EngineClient final : public Docker {
  public:
-  EngineClient(std::string socket_path, const std::string& api_version)
-      : socket_path_(std::move(socket_path)), base_url_(fmt::format("http://localhost/v{}", api_version)) {}
+  EngineClient(DockerSocket socket, const std::string& api_version)
+      : socket_(std::move(socket)), base_url_(fmt::format("http://localhost/v{}", api_version)) {}
 
   Result<bool> image_exists(const std::string& tag) override {
     const std::string what = fmt::format("docker image inspect {}", tag);
@@ -76,7 +76,7 @@ class EngineClient final : public Docker {
     BuildOutput output(on_line);
     ContextUpload upload(context, kContextBufferBytes);
     // No overall time limit: a build takes as long as the Dockerfile says.
-    HttpRequest http = make_request("POST", build_path(request), Millis{0});
+    HttpRequest http = TRY(make_request("POST", build_path(request), Millis{0}));
     http.headers.emplace_back("Content-Type", "application/x-tar");
     http.read_body = [&upload](char* buf, std::size_t size) { return upload.read(buf, size); };
     http.on_data = [&output](std::string_view chunk) {
@@ -170,8 +170,8 @@ class EngineClient final : public Docker {
     };
     LogFrameReader frames;
     LineSplitter lines;
-    HttpRequest http =
-        make_request("GET", fmt::format("/containers/{}/logs?follow=1&stdout=1&stderr=1", url_escape(id)), timeout);
+    HttpRequest http = TRY(
+        make_request("GET", fmt::format("/containers/{}/logs?follow=1&stdout=1&stderr=1", url_escape(id)), timeout));
     http.on_data = [&](std::string_view chunk) {
       frames.feed(chunk, [&](std::string_view payload) { lines.feed(payload, count_and_pass); });
       return true;
@@ -194,7 +194,7 @@ class EngineClient final : public Docker {
 
   Status save_image(const std::string& tag, const ChunkSink& sink) override {
     const std::string what = fmt::format("docker save {}", tag);
-    HttpRequest http = make_request("GET", fmt::format("/images/{}/get", url_escape(tag)), Millis{0});
+    HttpRequest http = TRY(make_request("GET", fmt::format("/images/{}/get", url_escape(tag)), Millis{0}));
     // Callers ask image_exists first: the body of an error answer would
     // reach the sink too, and only the status after it says it was one.
     Status sunk;
@@ -213,7 +213,7 @@ class EngineClient final : public Docker {
   Status load_image(const ContextProducer& archive) override {
     const std::string what = "docker load";
     ContextUpload upload(archive, kContextBufferBytes);
-    HttpRequest http = make_request("POST", "/images/load?quiet=1", Millis{0});
+    HttpRequest http = TRY(make_request("POST", "/images/load?quiet=1", Millis{0}));
     http.headers.emplace_back("Content-Type", "application/x-tar");
     http.read_body = [&upload](char* buf, std::size_t size) { return upload.read(buf, size); };
     http.max_body = 1 << 20;
@@ -279,11 +279,11 @@ class EngineClient final : public Docker {
     return std::optional<int>{*code};
   }
 
-  HttpRequest make_request(std::string method, const std::string& path, Millis timeout) const {
+  Result<HttpRequest> make_request(std::string method, const std::string& path, Millis timeout) const {
     HttpRequest request;
     request.method = std::move(method);
     request.url = base_url_ + path;
-    request.unix_socket = socket_path_;
+    request.unix_socket = TRY(socket_());
     request.timeout = timeout;
     return request;
   }
@@ -291,7 +291,7 @@ class EngineClient final : public Docker {
   // One exchange with dockerd; what names the operation for the error.
   Result<HttpResponse> call(const std::string& what, std::string method, const std::string& path,
                             std::string body = {}, Millis timeout = kCallTimeout) const {
-    HttpRequest request = make_request(std::move(method), path, timeout);
+    HttpRequest request = TRY(make_request(std::move(method), path, timeout));
     if (!body.empty()) {
       request.headers.emplace_back("Content-Type", "application/json");
       request.body = std::move(body);
@@ -313,7 +313,7 @@ class EngineClient final : public Docker {
     return {};
   }
 
-  std::string socket_path_;
+  DockerSocket socket_;
   std::string base_url_;  // http://localhost/v<negotiated version>; the host is ignored on a unix socket
 };
 
@@ -321,6 +321,11 @@ class EngineClient final : public Docker {
 
 Result<std::unique_ptr<Docker>> connect_docker(const std::string& endpoint) {
   const std::string socket_path = TRY(unix_socket_of(endpoint));
+  return connect_docker([socket_path]() -> Result<std::string> { return socket_path; }, endpoint);
+}
+
+Result<std::unique_ptr<Docker>> connect_docker(DockerSocket socket, const std::string& endpoint) {
+  const std::string socket_path = TRY(socket());
   HttpRequest probe;
   // Unversioned: the one path every daemon answers, whatever API it speaks.
   probe.url = "http://localhost/version";
@@ -334,7 +339,7 @@ Result<std::unique_ptr<Docker>> connect_docker(const std::string& endpoint) {
         endpoint, cause));
   }
   const std::string version = TRY(negotiate_api_version(answer->body));
-  return std::make_unique<EngineClient>(socket_path, version);
+  return std::make_unique<EngineClient>(std::move(socket), version);
 }
 
 }  // namespace cutover

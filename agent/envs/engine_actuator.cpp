@@ -56,7 +56,7 @@ Status EngineActuator::route_to_sleeping_response(const EnvironmentConfig& envir
   model.retry_after = retry_after;
   auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/asleep.conf.mustache"));
   auto site = TRY(render_sleeping_site(template_text, model));
-  if (TRY(engine_.nginx.read_site(app.name)) == site) return {};
+  if (TRY(TRY(host_of(engine_, app))->nginx.read_site(app.name)) == site) return {};
   TRY(switch_site(engine_, app, site, model.marker));
   return {};
 }
@@ -90,12 +90,13 @@ Result<WakeTimings> EngineActuator::bring_up(const EnvironmentConfig& environmen
   kept.ports.resize(keep);
   TRY(start_and_check(app, kept, timings));
   // Routed already when nginx's file is exactly the one for these replicas.
+  auto host = TRY(host_of(engine_, app));
   const bool routed = app.routes.empty() ||
-                      TRY(engine_.nginx.read_site(app.name)) == TRY(render_release_site(engine_, app, kept));
+                      TRY(host->nginx.read_site(app.name)) == TRY(render_release_site(engine_, app, kept));
   if (!routed) {
     auto switched_at = now_ms();
     // A wake's reload reopens the log too (deploy/access_log_rotation.hpp).
-    if (auto rotated = rotate_access_log_if_over(access_log_path(engine_.config()->daemon.state_dir, app.name));
+    if (auto rotated = rotate_access_log_if_over(host->machine, access_log_path(host->state_dir, app.name));
         !rotated)
       spdlog::warn("{}: {}", app.name, rotated.error().message);
     TRY(route_to_release(engine_, app, kept));
@@ -127,14 +128,16 @@ Status EngineActuator::start_and_check(const AppConfig& app, const Release& rele
 // serve, then go with their ports.
 Status EngineActuator::scale_down(const AppConfig& app, Release& live, int replicas, WakeTimings& timings) {
   auto drained_at = now_ms();
-  TRY(wait_for_drain(engine_, std::set<int>(live.ports.begin() + replicas, live.ports.end()), app.drain_timeout));
-  auto containers = TRY(engine_.docker.list_containers(
+  auto host = TRY(host_of(engine_, live));
+  TRY(wait_for_drain(engine_, *host, std::set<int>(live.ports.begin() + replicas, live.ports.end()),
+                     app.drain_timeout));
+  auto containers = TRY(host->docker.list_containers(
       {{"cutover.app", app.name}, {"cutover.release", std::to_string(live.number)}}));
   for (const auto& c : containers) {
     auto replica = c.labels.find("cutover.replica");
     if (replica == c.labels.end() || std::atoi(replica->second.c_str()) < replicas) continue;
-    TRY(engine_.docker.stop_container(c.id, app.stop_timeout));
-    TRY(engine_.docker.remove_container(c.id));
+    TRY(host->docker.stop_container(c.id, app.stop_timeout));
+    TRY(host->docker.remove_container(c.id));
   }
   live.ports.resize(static_cast<std::size_t>(replicas));
   TRY(engine_.store.set_release_ports(app.name, live.number, live.ports));
@@ -162,13 +165,15 @@ Status EngineActuator::activate_ready_release(const AppConfig& app, const Releas
 
 // An app that never went live has nothing to wake: its sleeping file goes.
 Status EngineActuator::leave_sleeping_response(const AppConfig& app) {
-  auto site = TRY(engine_.nginx.read_site(app.name));
+  auto site = TRY(TRY(host_of(engine_, app))->nginx.read_site(app.name));
   if (!release_in_site(site).ends_with(kAsleepSuffix)) return {};
   return remove_app_site(engine_, app.name);
 }
 
 std::uintmax_t EngineActuator::traffic_mark(const AppConfig& app) {
-  return file_size_or_zero(access_log_path(engine_.config()->daemon.state_dir, app.name));
+  auto host = host_of(engine_, app);
+  if (!host) return 0;
+  return (*host)->machine.file_size(access_log_path((*host)->state_dir, app.name)).value_or(std::nullopt).value_or(0);
 }
 
 }  // namespace cutover::envs

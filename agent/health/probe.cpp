@@ -23,9 +23,12 @@ std::string probe_once(const HttpRequest& request) {
 
 }  // namespace
 
-Status wait_healthy(int host_port, const HealthSpec& health, const LivenessCheck& container_gone) {
+Status wait_healthy(Machine& machine, int host_port, const HealthSpec& health, const LivenessCheck& container_gone) {
   HttpRequest request;
-  request.url = fmt::format("http://127.0.0.1:{}{}", host_port, health.path);
+  TRY(machine.aim(request, "127.0.0.1", host_port, health.path));
+  const std::string where = machine.name() == kLocalHost
+                                ? fmt::format("127.0.0.1:{}", host_port)
+                                : fmt::format("127.0.0.1:{} of host {}", host_port, machine.name());
   request.timeout = health.timeout;
   request.connect_timeout = health.timeout;
   request.max_body = 1024 * 1024;  // only the status matters
@@ -44,11 +47,11 @@ Status wait_healthy(int host_port, const HealthSpec& health, const LivenessCheck
       ++failures;
       last_problem = problem;
       if (auto gone = container_gone(); !gone.empty())
-        return fail(fmt::format("health check GET {} on 127.0.0.1:{}: the container {}", health.path, host_port, gone));
+        return fail(fmt::format("health check GET {} on {}: the container {}", health.path, where, gone));
     }
     if (Clock::now() + health.interval > deadline)
-      return fail(fmt::format("health check GET {} on 127.0.0.1:{} failed {} times in {} (last: {})", health.path,
-                              host_port, failures, format_duration(health.deploy_timeout), last_problem));
+      return fail(fmt::format("health check GET {} on {} failed {} times in {} (last: {})", health.path, where,
+                              failures, format_duration(health.deploy_timeout), last_problem));
     std::this_thread::sleep_for(health.interval);
   }
 }

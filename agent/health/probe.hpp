@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "host/machine.hpp"
 #include "util/result.hpp"
 
 namespace cutover {
@@ -13,7 +14,8 @@ namespace cutover {
 using LivenessCheck = std::function<std::string()>;
 
 // Succeeds after health.healthy_after consecutive 2xx answers to
-// GET health.path, within health.deploy_timeout after health.start_period.
-Status wait_healthy(int host_port, const HealthSpec& health, const LivenessCheck& container_gone);
+// GET health.path on the machine's 127.0.0.1:host_port, within
+// health.deploy_timeout after health.start_period.
+Status wait_healthy(Machine& machine, int host_port, const HealthSpec& health, const LivenessCheck& container_gone);
 
 }  // namespace cutover

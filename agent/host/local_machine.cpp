@@ -5,7 +5,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -23,6 +25,36 @@ Result<std::optional<std::string>> LocalMachine::read_file(const std::string& pa
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
   return std::optional<std::string>(TRY(cutover::read_file(path)));
+}
+
+Result<std::optional<std::string>> LocalMachine::read_file_part(const std::string& path, std::uint64_t offset,
+                                                               std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
+    return fail(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  }
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::string content(max_bytes, '\0');
+  in.read(content.data(), static_cast<std::streamsize>(max_bytes));
+  content.resize(in ? max_bytes : static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return std::optional<std::string>(std::move(content));
+}
+
+Result<std::optional<std::uint64_t>> LocalMachine::file_size(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec) return std::optional<std::uint64_t>(size);
+  if (ec == std::errc::no_such_file_or_directory) return std::optional<std::uint64_t>();
+  return fail(fmt::format("cannot read the size of {}: {}", path, ec.message()));
+}
+
+Status LocalMachine::rename_file(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  std::filesystem::rename(from, to, ec);
+  if (ec) return fail(fmt::format("cannot rename {} to {}: {}", from, to, ec.message()));
+  return {};
 }
 
 Status LocalMachine::write_file(const std::string& path, const std::string& content) {

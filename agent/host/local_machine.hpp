@@ -10,6 +10,10 @@ class LocalMachine final : public Machine {
   const std::string& name() const override { return name_; }
   Result<ProcessResult> run(const std::vector<std::string>& argv, Millis timeout) override;
   Result<std::optional<std::string>> read_file(const std::string& path) override;
+  Result<std::optional<std::string>> read_file_part(const std::string& path, std::uint64_t offset,
+                                                    std::size_t max_bytes) override;
+  Result<std::optional<std::uint64_t>> file_size(const std::string& path) override;
+  Status rename_file(const std::string& from, const std::string& to) override;
   Status write_file(const std::string& path, const std::string& content) override;
   Status remove_file(const std::string& path) override;
   Result<std::vector<std::string>> list_dir(const std::string& path) override;

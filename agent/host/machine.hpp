@@ -5,6 +5,7 @@
 // ports. nginx/, the drain and the health checks go through it, so they
 // never know which machine they drive. LocalMachine is this machine;
 // SshMachine is a host in hosts:.
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -27,6 +28,13 @@ class Machine {
   virtual Result<ProcessResult> run(const std::vector<std::string>& argv, Millis timeout) = 0;
   // nullopt when the file does not exist.
   virtual Result<std::optional<std::string>> read_file(const std::string& path) = 0;
+  // At most max_bytes from offset on; nullopt when the file does not exist.
+  virtual Result<std::optional<std::string>> read_file_part(const std::string& path, std::uint64_t offset,
+                                                            std::size_t max_bytes) = 0;
+  // nullopt when the file does not exist.
+  virtual Result<std::optional<std::uint64_t>> file_size(const std::string& path) = 0;
+  // rename(2): replaces `to` atomically.
+  virtual Status rename_file(const std::string& from, const std::string& to) = 0;
   // Replaces the file atomically: a reader sees the old bytes or the new.
   virtual Status write_file(const std::string& path, const std::string& content) = 0;
   // A missing file is fine; an empty directory is removed too.

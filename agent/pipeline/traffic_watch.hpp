@@ -9,10 +9,12 @@
 
 #include "core/pipeline.hpp"
 #include "core/release.hpp"
+#include "host/machine.hpp"
 
 namespace cutover {
 
 struct TrafficWatch {
+  Machine& machine;  // where nginx writes the log
   std::string log_path;
   std::uintmax_t offset = 0;  // the log's size just before the switch
   std::set<int> ports;        // the new release's host ports
@@ -29,8 +31,5 @@ struct TrafficVerdict {
 // Returns as soon as the requests cross a threshold, else when the window
 // (counted from since_ms) has passed.
 TrafficVerdict watch_traffic(const TrafficWatch& watch);
-
-// The size of a file, 0 when it does not exist yet.
-std::uintmax_t file_size_or_zero(const std::string& path);
 
 }  // namespace cutover

@@ -157,15 +157,17 @@ bool Handler::dispatch() {
                            std::string(request_.target())));
 }
 
-// A quick look at each live replica, so `cutover status` shows health now.
-json live_health(const AppConfig& app, const Release& live) {
+// A quick look at each live replica on its host, so `cutover status` shows health now.
+json live_health(Hosts* hosts, const AppConfig& app, const Release& live) {
   json replicas = json::array();
+  auto host = hosts ? hosts->get(live.host) : Result<std::shared_ptr<Host>>(fail("no hosts"));
   for (int port : live.ports) {
     HttpRequest probe;
     probe.url = fmt::format("http://127.0.0.1:{}{}", port, app.health.path);
     probe.timeout = Millis{1000};
     probe.connect_timeout = Millis{1000};
-    auto answer = http_request(probe);
+    auto aimed = host ? (*host)->machine.aim(probe, "127.0.0.1", port, app.health.path) : Status{};
+    auto answer = !aimed ? Result<HttpResponse>(std::unexpected(aimed.error())) : http_request(probe);
     replicas.push_back({{"port", port},
                         {"healthy", answer && answer->status >= 200 && answer->status < 300},
                         {"detail", answer ? fmt::format("HTTP {}", answer->status) : answer.error().message}});
@@ -205,7 +207,7 @@ bool Handler::status() {
     for (const auto& r : *releases) {
       if (r.state == ReleaseState::live) {
         entry["live"] = to_json(r);
-        entry["live"]["health"] = live_health(app, r);
+        entry["live"]["health"] = live_health(ctx_.machines, app, r);
       } else if (r.state == ReleaseState::standby) {
         entry["standby"].push_back(to_json(r));
       }

@@ -12,6 +12,7 @@
 #include "deploy/event_log.hpp"
 #include "deploy/queue.hpp"
 #include "envs/control.hpp"
+#include "host/host.hpp"
 #include "host/ssh_hosts.hpp"
 #include "store/store.hpp"
 
@@ -31,6 +32,8 @@ struct ApiContext {
   AccessoryManager* accessories = nullptr;
   // The SSH connections to hosts:; null: the host endpoints answer 503.
   SshHosts* hosts = nullptr;
+  // Where releases run, for the live health in status; null: this machine only.
+  Hosts* machines = nullptr;
 };
 
 using UnixSocket = boost::asio::local::stream_protocol::socket;

@@ -27,6 +27,7 @@
 #include "envs/engine_actuator.hpp"
 #include "envs/reconciler.hpp"
 #include "host/local_machine.hpp"
+#include "host/host_registry.hpp"
 #include "host/ssh_hosts.hpp"
 #include "git/known_tip.hpp"
 #include "git/mirror_cache.hpp"
@@ -256,14 +257,17 @@ int run_daemon(const std::string& config_path) {
   // Declared before the engine and the queue, so it outlives every deployment that reports to it.
   auto notify_sender = notify::make_curl_sender();
   notify::Notifier notifier(*notify_sender, secret_from_environment);
+  // Connections to hosts: are opened on first use (a deployment, host check).
+  SshHosts ssh_hosts;
+  ssh_hosts.configure(*cfg);
+  auto local_host = std::make_shared<Host>(std::string(kLocalHost), local, **docker, nginx, cfg->daemon.state_dir,
+                                           port_is_free_on_host, count_connections_to);
+  HostRegistry hosts(local_host, ssh_hosts, [&] { return config.get(); });
   Engine engine{[&] { return config.get(); },
                 **store,
-                **docker,
-                nginx,
+                hosts,
                 events,
                 [&](const AppConfig& app) { return mirrors.get(app); },
-                port_is_free_on_host,
-                count_connections_to,
                 Millis{100},
                 Millis{10000},
                 [&](const Deployment& d, const AppConfig& app) { notifier.watch(d, app); },
@@ -286,8 +290,6 @@ int run_daemon(const std::string& config_path) {
   ensure_accessories(accessory_images, accessories);
   auto pending = recover(engine);
   RouteFollower routes(engine);
-  SshHosts ssh_hosts;
-  ssh_hosts.configure(*cfg);
   ConfigFollowers followers{engine, routes, environments, accessory_images, accessories, ssh_hosts};
 
   DeployQueue queue(engine);
@@ -301,7 +303,8 @@ int run_daemon(const std::string& config_path) {
                  stopping,
                  &environments,
                  &accessories,
-                 &ssh_hosts};
+                 &ssh_hosts,
+                 &hosts};
   UnixServer server(api, cfg->daemon.socket, cfg->daemon.socket_group);
   if (auto started = server.start(); !started) {
     spdlog::critical("{}", started.error().message);

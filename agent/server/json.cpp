@@ -38,7 +38,8 @@ nlohmann::json array_of(const std::vector<T>& items) {
 nlohmann::json to_json(const Release& r) {
   return {{"id", release_id(r.app, r.number)}, {"app", r.app},          {"number", r.number},
           {"sha", r.sha},                      {"image", r.image},      {"state", to_string(r.state)},
-          {"created_at", r.created_at},        {"live_from", r.live_from}, {"ports", r.ports}};
+          {"created_at", r.created_at},        {"live_from", r.live_from}, {"ports", r.ports},
+          {"host", r.host}};
 }
 
 nlohmann::json to_json(const Deployment& d) {

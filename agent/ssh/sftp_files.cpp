@@ -7,6 +7,8 @@
 namespace cutover {
 namespace {
 
+constexpr std::string_view kRefused = "the SFTP server refused";
+
 std::string_view status_text(unsigned long code) {
   switch (code) {
     case LIBSSH2_FX_NO_SUCH_FILE:
@@ -22,7 +24,7 @@ std::string_view status_text(unsigned long code) {
     case LIBSSH2_FX_FILE_ALREADY_EXISTS:
       return "it already exists";
     default:
-      return "the SFTP server refused";
+      return kRefused;
   }
 }
 
@@ -35,7 +37,10 @@ Error sftp_error(SshSession& session, LIBSSH2_SFTP* sftp, const Error& error, st
                  const std::string& path) {
   if (error.transient) return error;
   const unsigned long status = sftp_status(sftp, error);
-  return Error{fmt::format("{}: {} {}: {}", describe(session.options()), what, path, status_text(status))};
+  std::string cause(status_text(status));
+  if (status == 0) cause = session.last_error();  // not an answer of the server: libssh2's own words
+  else if (cause == kRefused) cause += fmt::format(" (SFTP status {})", status);
+  return Error{fmt::format("{}: {} {}: {}", describe(session.options()), what, path, cause)};
 }
 
 class Handle {

@@ -39,6 +39,10 @@ CREATE TABLE environments(
   hold_state TEXT NOT NULL DEFAULT '', hold_kind TEXT NOT NULL DEFAULT '',
   hold_since INTEGER NOT NULL DEFAULT 0, hold_until INTEGER NOT NULL DEFAULT 0);
 )sql",
+    // Releases before hosts: ran on this machine.
+    R"sql(
+ALTER TABLE releases ADD COLUMN host TEXT NOT NULL DEFAULT 'local';
+)sql",
 };
 
 Release release_from_row(const SqlRow& row) {
@@ -50,6 +54,7 @@ Release release_from_row(const SqlRow& row) {
   r.state = release_state_from(row.text(4)).value_or(ReleaseState::failed);
   r.created_at = row.integer(5);
   r.live_from = row.integer(6);
+  r.host = row.text(7);
   return r;
 }
 
@@ -71,7 +76,7 @@ Deployment deployment_from_row(const SqlRow& row) {
   return d;
 }
 
-constexpr const char* kReleaseColumns = "app, number, sha, image, state, created_at, live_from";
+constexpr const char* kReleaseColumns = "app, number, sha, image, state, created_at, live_from, host";
 constexpr const char* kDeploymentColumns =
     "id, app, kind, ref, sha, release_number, previous_release, state, phase, error, trigger, created_at, "
     "finished_at";
@@ -106,9 +111,9 @@ Result<int> Store::next_release_number(const std::string& app) {
 
 Status Store::put_release(const Release& r) {
   Lock lock(mutex_);
-  return db_.run(fmt::format("INSERT OR REPLACE INTO releases({}) VALUES(?,?,?,?,?,?,?)", kReleaseColumns),
+  return db_.run(fmt::format("INSERT OR REPLACE INTO releases({}) VALUES(?,?,?,?,?,?,?,?)", kReleaseColumns),
                  {r.app, std::int64_t{r.number}, r.sha, r.image, std::string(to_string(r.state)), r.created_at,
-                  r.live_from});
+                  r.live_from, r.host});
 }
 
 Result<std::optional<Release>> Store::release(const std::string& app, int number) {

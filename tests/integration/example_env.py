@@ -41,6 +41,7 @@ class ExampleEnv:
             run(["docker", "build", "-q", "-t", f"cutover-example-{image}:latest", os.path.join(images, image)])
         self.root = tempfile.mkdtemp(prefix=f"cutover-example-{name}-")
         self.listen_port = free_port()
+        self.address = "127.0.0.1"  # where nginx listens (harness.LoadGen reads it)
         self.nginx = Nginx(os.path.join(self.root, "nginx"))
         self.repo = AppRepo(os.path.join(self.root, "repo"))
         shutil.copytree(os.path.join(SOURCE, "examples"), os.path.join(self.repo.path, "examples"))

@@ -210,6 +210,7 @@ class Env:
         self.root = tempfile.mkdtemp(prefix=f"cutover-{test_name}-")
         self.app = f"it-{test_name}-{random.randrange(16**6):06x}"
         self.listen_port = free_port()
+        self.address = "127.0.0.1"  # where the route listens; a test host's address for remote apps
         self.nginx = Nginx(os.path.join(self.root, "nginx"))
         self.repo = AppRepo(os.path.join(self.root, "repo"))
         self.templates = os.path.join(self.root, "templates")
@@ -275,7 +276,7 @@ apps:
 
     # --- traffic --------------------------------------------------------------
     def get(self, path="/", timeout=5):
-        req = urllib.request.Request(f"http://127.0.0.1:{self.listen_port}{path}", headers={"Host": "app.test"})
+        req = urllib.request.Request(f"http://{self.address}:{self.listen_port}{path}", headers={"Host": "app.test"})
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, r.read().decode().strip()
 
@@ -306,7 +307,7 @@ class LoadGen:
         self.out = os.path.join(env.root, f"load-{time.monotonic_ns()}.json")
         self.stop_file = self.out + ".stop"
         self.proc = subprocess.Popen(
-            [LOADGEN, "--url", f"http://127.0.0.1:{env.listen_port}{path}", "--host", host,
+            [LOADGEN, "--url", f"http://{env.address}:{env.listen_port}{path}", "--host", host,
              "--connections", str(connections), "--duration", f"{seconds}s", "--stop-file", self.stop_file,
              "--out", self.out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(0.5)
@@ -344,8 +345,8 @@ class SlowRequests:
 class WebSocket:
     """A minimal RFC 6455 client: enough to hold a connection through nginx."""
 
-    def __init__(self, port, host="app.test", path="/ws"):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    def __init__(self, port, host="app.test", path="/ws", address="127.0.0.1"):
+        self.sock = socket.create_connection((address, port), timeout=10)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())

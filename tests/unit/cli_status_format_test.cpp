@@ -95,11 +95,20 @@ TEST(AppDetails, RepoRetainedReleasesAndRoutes) {
 }
 
 TEST(ReleasesTable, AlignedNewestFirstAsListed) {
-  const auto text = releases_table("web", json::array({release("web@12", "live"), release("web@9", "failed")}), kPlain);
+  json remote = release("web@12", "live");
+  remote["host"] = "web-1";
+  const auto text = releases_table("web", json::array({remote, release("web@9", "failed")}), kPlain);
   EXPECT_EQ(text,
-            "ID      SHA           BUILT  LIVE FROM  STATE\n"
-            "web@12  3f2a9c1d0b7e  -      -          live\n"
-            "web@9   3f2a9c1d0b7e  -      -          failed\n");
+            "ID      SHA           HOST   BUILT  LIVE FROM  STATE\n"
+            "web@12  3f2a9c1d0b7e  web-1  -      -          live\n"
+            "web@9   3f2a9c1d0b7e  local  -      -          failed\n");
+}
+
+TEST(AppDetails, ALiveReleaseOnAnotherHostSaysWhich) {
+  json app = web();
+  app["live"]["host"] = "web-1";
+  EXPECT_THAT(app_details(app), HasSubstr(" on host web-1\n"));
+  EXPECT_THAT(app_details(web()), Not(HasSubstr(" on host")));
 }
 
 TEST(ReleasesTable, NoReleasesSaysWhatToDo) {

@@ -84,14 +84,16 @@ TEST(ConfigHosts, RefusesWhatCouldNotBeReachedWithFileLineAndNextStep) {
   EXPECT_NE(accessory.find("no host \"db-1\""), std::string::npos) << accessory;
 }
 
-// Until deployments drive remote hosts, an app or accessory placed on one
-// is refused at check time rather than deployed on this machine.
-TEST(ConfigHosts, AppsAndAccessoriesOnRemoteHostsAreRefusedForNow) {
+// An app runs on one host, this machine or a remote one; several hosts per
+// app (all or nothing) and accessories elsewhere are refused at check time
+// rather than half deployed.
+TEST(ConfigHosts, AnAppRunsOnOneHostForNow) {
   const std::string hosts = "hosts:\n  a: {ssh: deploy@10.0.0.5}\n  b: {ssh: deploy@10.0.0.6}\n";
   const std::string several = error_of(hosts + "apps:\n  web: {repo: /srv/web, hosts: [a, b]}\n");
-  EXPECT_NE(several.find("not yet deployed to"), std::string::npos) << several;
-  const std::string one = error_of(hosts + "apps:\n  web: {repo: /srv/web, hosts: [a]}\n");
-  EXPECT_NE(one.find("not yet deployed to"), std::string::npos) << one;
+  EXPECT_NE(several.find("several hosts per app are not built yet"), std::string::npos) << several;
+  const auto one = load_config_text(hosts + "apps:\n  web: {repo: /srv/web, hosts: [a]}\n", "/etc/cutover/test.yml");
+  ASSERT_TRUE(one) << one.error().message;
+  EXPECT_EQ(one->apps.at("web").hosts, std::vector<std::string>{"a"});
   const std::string accessory = error_of(hosts + "accessories:\n  redis: {image: \"redis:7\", host: b}\n");
   EXPECT_NE(accessory.find("this machine only"), std::string::npos) << accessory;
 }

@@ -359,7 +359,7 @@ TEST_F(DeployerTest, WhenTheStoreCannotRecordTheSwitchNginxGoesBack) {
 TEST_F(DeployerTest, AStopAfterTheSwitchIsCarriedThroughTheDrain) {
   deploy_ok();
   counter_.script({1, 1, 0});
-  engine_->count_connections = [this](const std::set<int>& ports) {
+  host_->count_connections = [this](const std::set<int>& ports) {
     engine_->stop->request();  // SIGTERM while the old release drains
     return counter_(ports);
   };
@@ -601,7 +601,7 @@ TEST_F(DeployerTest, TwoAppsDeployingAtOnceGetDifferentPorts) {
   std::mutex mutex;
   std::condition_variable both;
   std::set<std::thread::id> arrived;
-  engine_->port_is_free = [&](int port) {
+  host_->port_is_free = [&](int port) {
     std::unique_lock lock(mutex);
     if (arrived.insert(std::this_thread::get_id()).second) {
       both.notify_all();

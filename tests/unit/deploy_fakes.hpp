@@ -32,6 +32,7 @@
 #include "core/release.hpp"
 #include "deploy/engine.hpp"
 #include "deploy/event_log.hpp"
+#include "host/local_machine.hpp"
 #include "nginx/site.hpp"
 
 namespace cutover::fakes {
@@ -495,6 +496,18 @@ inline std::string source_templates_dir() {
   return (std::filesystem::path(__FILE__).parent_path() / "../../templates").lexically_normal().string();
 }
 
+// The fakes as the one host there is, "local"; any other name is unknown.
+class FakeHosts : public Hosts {
+ public:
+  std::shared_ptr<Host> local;
+  std::map<std::string, std::shared_ptr<Host>> others;
+  Result<std::shared_ptr<Host>> get(const std::string& name) override {
+    if (name == kLocalHost) return local;
+    if (auto found = others.find(name); found != others.end()) return found->second;
+    return fail("host " + name + " is not in hosts: of the test's config");
+  }
+};
+
 class DeployTestBase : public ::testing::Test {
  protected:
   static constexpr int kServers = 4;
@@ -543,15 +556,16 @@ class DeployTestBase : public ::testing::Test {
     mirror_.branches = {{"main", kShaA}, {"feature", kShaB}};
     mirror_.tags = {{"v3", kShaC}, {"v4", kShaD}};
 
+    host_ = std::make_shared<Host>(std::string(kLocalHost), machine_, docker_, nginx_, dir_.string(),
+                                   [this](int port) { return server_ports_.contains(port); },
+                                   [this](const std::set<int>& ports) { return counter_(ports); });
+    hosts_.local = host_;
     engine_ = std::make_unique<Engine>(Engine{
         .config = [this] { return std::shared_ptr<const Config>(config_); },
         .store = *store_,
-        .docker = docker_,
-        .nginx = nginx_,
+        .hosts = hosts_,
         .events = *events_,
         .open_mirror = [this](const AppConfig&) -> Result<GitMirror*> { return &mirror_; },
-        .port_is_free = [this](int port) { return server_ports_.contains(port); },
-        .count_connections = [this](const std::set<int>& ports) { return counter_(ports); },
         .drain_poll = Millis{5},
         .confirm_timeout = Millis{1000},
         .watch = [this](const Deployment& d, const AppConfig&) { watched.push_back(d); },
@@ -663,6 +677,10 @@ class DeployTestBase : public ::testing::Test {
   std::shared_ptr<Config> config_;
   FakeDocker docker_;
   FakeNginx nginx_;
+  // Health probes reach the stub servers on this machine.
+  LocalMachine machine_;
+  std::shared_ptr<Host> host_;
+  FakeHosts hosts_;
   FakeMirror mirror_;
   ScriptedCounter counter_;
   std::vector<Deployment> watched;  // what Engine::watch was told, in order

@@ -63,11 +63,12 @@ class RolesTest : public fakes::DeployTestBase {
     app().roles["worker"] = worker;
     engine_->role_settle = Millis{30};
   }
-  // The test's engine with another docker (Engine holds references: built anew).
+  // The test's engine with another docker (Engine and Host hold references: built anew).
   Engine engine_with(Docker& docker) {
-    return Engine{.config = engine_->config, .store = engine_->store, .docker = docker, .nginx = engine_->nginx,
-                  .events = engine_->events, .open_mirror = engine_->open_mirror, .port_is_free = engine_->port_is_free,
-                  .count_connections = engine_->count_connections, .drain_poll = engine_->drain_poll,
+    other_hosts_.local = std::make_shared<Host>(std::string(kLocalHost), machine_, docker, nginx_, dir_.string(),
+                                                host_->port_is_free, host_->count_connections);
+    return Engine{.config = engine_->config, .store = engine_->store, .hosts = other_hosts_,
+                  .events = engine_->events, .open_mirror = engine_->open_mirror, .drain_poll = engine_->drain_poll,
                   .confirm_timeout = engine_->confirm_timeout, .watch = engine_->watch, .asleep = engine_->asleep,
                   .replicas = engine_->replicas, .locks = engine_->locks, .role_settle = engine_->role_settle};
   }
@@ -92,6 +93,7 @@ class RolesTest : public fakes::DeployTestBase {
     EXPECT_NE(it, docker_.calls.end()) << "no call " << call;
     return it - docker_.calls.begin();
   }
+  fakes::FakeHosts other_hosts_;
 };
 
 TEST_F(RolesTest, RoleReplicasRunTheImageWithTheirCommandAndEnvAndNoPort) {

@@ -84,7 +84,18 @@ TEST_F(StoreTest, MigrationsAreIdempotent) {
   EXPECT_EQ((*r)->state, ReleaseState::live);
   auto third = Store::open(path_);
   ASSERT_TRUE(third) << third.error().message;
-  EXPECT_EQ(query_text("PRAGMA user_version"), "3");  // one per migration, applied once
+  EXPECT_EQ(query_text("PRAGMA user_version"), "4");  // one per migration, applied once
+}
+
+TEST_F(StoreTest, AReleaseKeepsItsHost) {
+  auto remote = release("web", 1, ReleaseState::live, 5);
+  remote.host = "web-1";
+  put(remote);
+  put(release("web", 2, ReleaseState::building, 6));
+  EXPECT_EQ((*store_->release("web", 1))->host, "web-1");
+  EXPECT_EQ((*store_->release("web", 2))->host, "local");
+  // Rows of releases made before hosts get the column's default: this machine.
+  EXPECT_EQ(query_text("SELECT dflt_value FROM pragma_table_info('releases') WHERE name = 'host'"), "'local'");
 }
 
 TEST_F(StoreTest, WriteAheadLogIsOn) {

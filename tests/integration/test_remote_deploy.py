@@ -1,0 +1,184 @@
+"""An app on a remote host (SPEC section 7, guarantees 1-3 and 12 there):
+its image is built here and streamed to the host's own dockerd through SSH,
+its containers run there, the host's nginx serves it. v1 -> v2 under load
+from this machine to the host's address fails no request and holds a
+WebSocket through the drain; rollback, a failed health check, a failed build
+and a config nginx -t refuses leave the live release serving, as locally.
+
+One test host (sshd, dockerd, nginx in namespaces of their own, testhost.py)
+and one daemon serve every test here, in order: they take seconds to start."""
+import os
+import random
+import tempfile
+import time
+import unittest
+
+from harness import Env, SlowRequests, WebSocket, run, wait_for
+from testhost import HOST_DIR, TestHost
+
+HOST = "web-1"
+
+
+class RemoteDeploy(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.root = tempfile.mkdtemp(prefix="cutover-remote-")
+        cls.host = TestHost(cls.root, f"r{random.randrange(16**4):04x}", random.randrange(1, 250))
+        cls.addClassCleanup(cls.host.close)
+        cls.key = os.path.join(cls.root, "deploy")
+        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "deploy", "-f", cls.key])
+        cls.host.authorize(cls.key + ".pub")
+        known_hosts = os.path.join(cls.root, "known_hosts")
+        with open(known_hosts, "w") as f:
+            f.write(cls.host.host_key_line())
+        cls.env = Env("remote", drain_timeout="30s", app_extra=f"    hosts: [{HOST}]\n")
+        cls.addClassCleanup(cls.env.cleanup)
+        cls.addClassCleanup(cls._remove_local_images)
+        cls.env.address = cls.host.address
+        cls._write_config(known_hosts)
+        cls.env.daemon.start()
+
+    @classmethod
+    def _write_config(cls, known_hosts):
+        h, env = cls.host, cls.env
+        nginx = (f"{{binary: /usr/sbin/nginx, main_config: {h.nginx_main}, sites_dir: {h.nginx_sites}, "
+                 f"pid_file: {h.nginx_pid}}}")
+        with open(env.config_path) as f:
+            text = f.read()
+        text = text.replace("daemon:\n", f"daemon:\n  known_hosts: {known_hosts}\n  ssh_key: {cls.key}\n", 1)
+        text = text.replace(f'listen: "127.0.0.1:{env.listen_port}"', f'listen: "{h.address}:{env.listen_port}"')
+        text += (f"hosts:\n  {HOST}: {{ssh: root@{h.address}, docker: \"unix://{h.docker_socket}\", "
+                 f"nginx: {nginx}, state_dir: {HOST_DIR}/state}}\n")
+        with open(env.config_path, "w") as f:
+            f.write(text)
+
+    @classmethod
+    def _remove_local_images(cls):
+        images = run(["docker", "images", "-q", f"cutover/{cls.env.app}"], check=False).stdout.split()
+        if images:
+            run(["docker", "rmi", "-f", *set(images)], check=False)
+
+    def tearDown(self):
+        if any(error for _, error in self._outcome.result.errors + self._outcome.result.failures
+               if _ is self):
+            print("\n--- cutoverd log ---\n" + self.env.daemon.log()[-20000:])
+
+    # --- what the host runs ---------------------------------------------
+
+    def host_containers(self):
+        out = self.host.docker("ps", "-a", "--format", "{{.Names}} {{.State}}",
+                               "--filter", f"label=cutover.app={self.env.app}").stdout
+        return dict(line.split() for line in out.splitlines() if line.strip())
+
+    def live_id(self):
+        return self.env.status()["live"]["id"]
+
+    def ensure_live(self, version):
+        """The tests share one app: each starts from a known live version."""
+        if self.env.served_version() != version:
+            self.env.repo.commit_version(version)
+            self.env.deploy()
+        self.assertEqual(self.env.served_version(), version)
+
+    # --- tests, in name order -------------------------------------------
+
+    def test_1_v1_to_v2_under_load_on_the_host(self):
+        env, host = self.env, self.host
+        env.repo.commit_version("v1")
+        first = env.deploy()
+        self.assertIn(f"to host {HOST}", first.stdout)  # the ship step
+        self.assertEqual(env.served_version(), "v1")
+        self.assertEqual(self.host_containers(), {f"{env.app}-1-0": "running"})
+        self.assertEqual(env.containers(), {}, "nothing of the app runs on this machine")
+        # nginx's files and the sections are the host's own, written through SFTP.
+        self.assertTrue(os.path.exists(host.file(f"{host.nginx_sites}/cutover-{env.app}.conf")))
+        self.assertTrue(os.path.isdir(host.file(f"{HOST_DIR}/state/nginx/{env.app}")))
+        self.assertFalse(os.path.exists(f"{HOST_DIR}/state"), "nothing is written on this machine")
+
+        env.repo.commit_version("v2", env={"START_DELAY_MS": "1000"})
+        ws = WebSocket(env.listen_port, address=host.address)
+        self.assertEqual(ws.echo("before"), "before")
+        load = env.loadgen(seconds=120, connections=8)
+        deployment = env.cli_json("deploy", env.app, "--detach")["deployment"]["id"]
+        wait_for(lambda: env.event_seen(deployment, "start", "end"), 120, "the new container to start")
+        slow = SlowRequests(env, 4, 1500)
+        wait_for(lambda: env.event_seen(deployment, "switch", "end"), 60, "the switch")
+        self.assertEqual(env.served_version(), "v2")
+        self.assertEqual(ws.echo("after switch"), "after switch")
+        time.sleep(1)
+        self.assertFalse(env.event_seen(deployment, "drain", "end"),
+                         "the drain ended while a WebSocket to the old release was open")
+        ws.close()
+        wait_for(lambda: env.deployment(deployment)["state"] != "running", 60, "the deployment to end")
+        report = load.stop()
+        self.assertEqual(env.deployment(deployment)["state"], "succeeded", env.events(deployment))
+        self.assertEqual(report["failed"], 0, report)
+        self.assertGreater(report["requests"], 100, report)
+        self.assertEqual(set(report["bodies"]), {"v1", "v2"}, report)
+        self.assertEqual(slow.wait(), [(200, "v1 slow 1500")] * 4)
+        self.assertEqual(self.host_containers(), {f"{env.app}-1-0": "exited", f"{env.app}-2-0": "running"})
+
+    def test_2_rollback_goes_back_on_the_host(self):
+        env = self.env
+        self.ensure_live("v2")
+        load = env.loadgen(seconds=60, connections=4)
+        env.cli("rollback", env.app)
+        report = load.stop()
+        self.assertEqual(report["failed"], 0, report)
+        self.assertEqual(env.served_version(), "v1")
+        self.assertEqual(self.live_id(), f"{env.app}@1")
+
+    def test_3_a_sick_release_leaves_the_live_one_serving(self):
+        env = self.env
+        self.ensure_live("v1")
+        live = self.live_id()
+        env.repo.commit_version("v3-sick", env={"FAIL_HEALTH": "1"})
+        load = env.loadgen(seconds=60, connections=4)
+        result = env.deploy(check=False)
+        report = load.stop()
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn(f"of host {HOST}", result.stderr)  # the health check names where it probed
+        self.assertIn("health is failing on purpose", result.stdout + result.stderr)
+        self.assertEqual(report["failed"], 0, report)
+        self.assertEqual(self.live_id(), live)
+        self.assertEqual(env.served_version(), "v1")
+
+    def test_4_a_failed_build_ships_nothing(self):
+        env = self.env
+        self.ensure_live("v1")
+        env.repo.commit_version("v4-broken", extra_dockerfile="RUN echo about to fail && exit 3")
+        result = env.deploy(check=False)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("returned a non-zero code: 3", result.stderr)
+        self.assertNotIn(f"to host {HOST}", result.stdout)
+        self.assertEqual(env.served_version(), "v1")
+
+    def test_5_a_config_the_hosts_nginx_refuses_is_put_back(self):
+        env, host = self.env, self.host
+        self.ensure_live("v1")
+        site = host.file(f"{host.nginx_sites}/cutover-{env.app}.conf")
+        with open(site) as f:
+            before = f.read()
+        master = host.nginx_master()
+        template = os.path.join(env.templates, "nginx", "app.conf.mustache")
+        with open(template) as f:
+            good = f.read()
+        self.addCleanup(lambda: open(template, "w").write(good))
+        with open(template, "a") as f:
+            f.write("\nnot_a_directive on;\n")
+        env.repo.commit_version("v5")
+        load = env.loadgen(seconds=60, connections=4)
+        result = env.deploy(check=False)
+        report = load.stop()
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn(f"host {HOST}: nginx -t", result.stderr)
+        self.assertIn("not_a_directive", result.stderr)
+        with open(site) as f:
+            self.assertEqual(f.read(), before, "the host's nginx file was not restored")
+        self.assertEqual(host.nginx_master(), master)
+        self.assertEqual(report["failed"], 0, report)
+        self.assertEqual(env.served_version(), "v1")
+
+
+if __name__ == "__main__":
+    unittest.main()
