@@ -3,7 +3,9 @@ its image is built here and streamed to the host's own dockerd through SSH,
 its containers run there, the host's nginx serves it. v1 -> v2 under load
 from this machine to the host's address fails no request and holds a
 WebSocket through the drain; rollback, a failed health check, a failed build
-and a config nginx -t refuses leave the live release serving, as locally.
+and a config nginx -t refuses leave the live release serving, as locally;
+a kill -9 of cutoverd before and after the switch converges on the host,
+and so does a restart of the host's sshd mid-deployment.
 
 One test host (sshd, dockerd, nginx in namespaces of their own, testhost.py)
 and one daemon serve every test here, in order: they take seconds to start."""
@@ -178,6 +180,64 @@ class RemoteDeploy(unittest.TestCase):
         self.assertEqual(host.nginx_master(), master)
         self.assertEqual(report["failed"], 0, report)
         self.assertEqual(env.served_version(), "v1")
+
+    def deploy_detached(self):
+        return self.env.cli_json("deploy", self.env.app, "--detach")["deployment"]["id"]
+
+    def running_on_host(self):
+        return {name for name, state in self.host_containers().items() if state == "running"}
+
+    def test_6_kill9_before_and_after_the_switch_converges_on_the_host(self):
+        env = self.env
+        self.ensure_live("v1")
+        live = self.live_id()
+        # Killed while the new release starts on the host: it goes, the live one stays.
+        env.repo.commit_version("v6", env={"START_DELAY_MS": "3000"})
+        deployment = self.deploy_detached()
+        wait_for(lambda: env.event_seen(deployment, "start", "end"), 120, "v6's container to start")
+        env.daemon.kill9()
+        env.daemon.start()
+        interrupted = env.releases()[0]  # newest first
+        self.assertEqual(interrupted["state"], "failed")
+        new = interrupted["id"].replace("@", "-")
+        self.assertEqual(env.deployment(deployment)["state"], "failed")
+        self.assertIn("interrupted by a daemon restart", env.deployment(deployment)["error"])
+        self.assertEqual(self.live_id(), live)
+        self.assertEqual(env.served_version(), "v1")
+        self.assertNotIn(f"{new}-0", self.host_containers(), "the interrupted release was left on the host")
+        self.assertEqual(self.running_on_host(), {live.replace("@", "-") + "-0"})
+
+        # Killed after the switch, while a WebSocket holds the drain: recovery goes forward.
+        ws = WebSocket(env.listen_port, address=self.host.address)
+        deployment = self.deploy_detached()
+        wait_for(lambda: env.event_seen(deployment, "switch", "end"), 120, "the switch")
+        env.daemon.kill9()
+        ws.close()
+        env.daemon.start()
+        self.assertEqual(env.deployment(deployment)["state"], "succeeded")
+        self.assertEqual(env.served_version(), "v6")
+        now_live = self.live_id()
+        self.assertEqual(self.running_on_host(), {now_live.replace("@", "-") + "-0"})
+
+    def test_7_sshd_restarted_mid_deployment_then_the_next_one_works(self):
+        env, host = self.env, self.host
+        self.ensure_live("v1")
+        env.repo.commit_version("v7", env={"START_DELAY_MS": "2000"})
+        deployment = self.deploy_detached()
+        wait_for(lambda: env.event_seen(deployment, "start", "end"), 120, "v7's container to start")
+        host.stop_sshd()  # every session ends, as in a restart of the service
+        host.start_sshd()
+        wait_for(lambda: env.deployment(deployment)["state"] not in ("queued", "running"), 120,
+                 "the deployment to end")
+        state = env.deployment(deployment)["state"]
+        self.assertIn(state, ("succeeded", "failed"))
+        self.assertEqual(env.served_version(), "v7" if state == "succeeded" else "v1")
+        self.assertEqual(len(self.running_on_host()), 1, self.host_containers())
+        # The connection is opened again for the next deployment.
+        env.repo.commit_version("v8")
+        env.deploy()
+        self.assertEqual(env.served_version(), "v8")
+        self.assertEqual(len(self.running_on_host()), 1, self.host_containers())
 
 
 if __name__ == "__main__":
