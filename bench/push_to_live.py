@@ -46,6 +46,8 @@ import harness  # noqa: E402
 
 SECRET = "push-to-live-bench-secret"
 STEPS = ("resolve", "build", "start", "health", "switch")
+# ship: an app on a remote host only (bench/remote_push_to_live.py).
+REMOTE_STEPS = ("resolve", "build", "ship", "start", "health", "switch")
 
 
 def signed_push(sha):
@@ -62,7 +64,7 @@ def first_answer_of(env, version, deadline_s=120):
     conn = None
     while time.monotonic() < deadline:
         try:
-            conn = conn or http.client.HTTPConnection("127.0.0.1", env.listen_port, timeout=5)
+            conn = conn or http.client.HTTPConnection(env.address, env.listen_port, timeout=5)
             conn.request("GET", "/", headers={"Host": "app.test"})
             body = conn.getresponse().read().decode().strip()
             if body == version:
@@ -76,7 +78,7 @@ def first_answer_of(env, version, deadline_s=120):
 def step_durations(env, deployment):
     steps = {}
     for event in env.events(deployment):
-        if event.get("kind") == "end" and event.get("step") in STEPS:
+        if event.get("kind") == "end" and event.get("step") in REMOTE_STEPS:
             steps[event["step"]] = event["duration_ms"]
     return steps
 

@@ -114,6 +114,12 @@ class TestHost:
         open(self.mount_ns, "w").close()
         run(["unshare", f"--mount={self.mount_ns}", "--propagation", "private", "true"])
         run(["nsenter", f"--mount={self.mount_ns}", "mount", "--bind", self.dir, HOST_DIR])
+        # sshd runs every command through root's shell, which reads ~/.bashrc:
+        # the host gets a fresh machine's (empty) one, not whatever this
+        # machine's root set up there (a pyenv init costs 0.5 s per command).
+        for rc in ("/root/.bashrc", "/root/.profile"):
+            if os.path.exists(rc):
+                run(["nsenter", f"--mount={self.mount_ns}", "mount", "--bind", "/dev/null", rc])
         run(["ip", "netns", "add", self.netns])
         peer = f"vh-{self.name}"[:15]
         run(["ip", "link", "add", self.veth, "type", "veth", "peer", "name", peer])
