@@ -53,6 +53,8 @@ Status EngineActuator::route_to_sleeping_response(const EnvironmentConfig& envir
   model.routes = app.routes;
   model.mode = environment.on_request;
   model.wake_address = listener_connect_address(config->daemon.listen);
+  if (auto host = TRY(host_of(engine_, app)); host->wake_address)
+    model.wake_address = TRY(host->wake_address(model.wake_address));
   model.retry_after = retry_after;
   auto template_text = TRY(read_file(templates_dir(config->nginx) + "/nginx/asleep.conf.mustache"));
   auto site = TRY(render_sleeping_site(template_text, model));

@@ -31,6 +31,11 @@ struct Host {
   std::string state_dir;
   PortProbe port_is_free;
   ConnectionCounter count_connections;
+  // Where the host's nginx sends wake requests, given where cutoverd's
+  // listener is reached here ("127.0.0.1:7480"): empty on this machine (the
+  // same address); on a remote host a port of its 127.0.0.1 listened back
+  // to the listener through SSH.
+  std::function<Result<std::string>(const std::string& listener)> wake_address;
   // One nginx per host: while one app's candidate file awaits `nginx -t`, no
   // other app may validate or reload it (it would judge or load that file).
   std::mutex nginx_switch;

@@ -16,9 +16,10 @@ constexpr std::string_view kUnixScheme = "unix://";
 
 // What one remote host is made of; the Host handed out points into it.
 struct RemoteParts {
-  RemoteParts(const HostConfig& settings, std::shared_ptr<SshConnection> connection, std::unique_ptr<Docker> engine,
+  RemoteParts(const HostConfig& settings, std::shared_ptr<SshConnection> ssh, std::unique_ptr<Docker> engine,
               const NginxConfig& nginx_settings)
-      : machine(std::move(connection)),
+      : connection(ssh),
+        machine(std::move(ssh)),
         docker(std::move(engine)),
         nginx(nginx_settings, settings.state_dir + "/nginx", machine),
         host{settings.name,
@@ -28,7 +29,20 @@ struct RemoteParts {
              settings.state_dir,
              [this](int port) { return machine.port_is_free(port); },
              [this](const std::set<int>& ports) { return count_connections(machine, ports); },
+             [this](const std::string& listener) { return listen_back(listener); },
              {}} {}
+
+  // The same port on the host's 127.0.0.1 as the listener's here.
+  Result<std::string> listen_back(const std::string& listener) {
+    const auto colon = listener.rfind(':');
+    std::string address = listener.substr(0, colon);
+    if (address.starts_with('[') && address.ends_with(']')) address = address.substr(1, address.size() - 2);
+    const int port = std::atoi(listener.c_str() + colon + 1);
+    TRY(connection->listen_back(port, StreamTarget{"", address, port}, kForwardTimeout));
+    return fmt::format("127.0.0.1:{}", port);
+  }
+
+  std::shared_ptr<SshConnection> connection;
   SshMachine machine;
   std::unique_ptr<Docker> docker;
   NginxController nginx;

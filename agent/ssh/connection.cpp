@@ -6,11 +6,13 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cstring>
 #include <semaphore>
 #include <variant>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "ssh/channel_bridge.hpp"
 #include "ssh/sftp_files.hpp"
@@ -140,6 +142,7 @@ Result<SshSession*> SshConnection::session_for(Deadline deadline) {
 }
 
 void SshConnection::drop(const Error& why) {
+  for (auto& back : listen_backs_) back.listener = nullptr;  // freed with the session
   for (auto& channel : channels_) channel->abandon(why);
   channels_.clear();
   closing_.clear();  // freed with the session
@@ -158,6 +161,7 @@ void SshConnection::loop() {
     }
     for (auto& job : jobs) job();
     accept_forwarded();
+    keep_listening_back();
     close_idle_forwards();
     const bool moved = pump_channels();
     close_finished();
@@ -321,6 +325,74 @@ void SshConnection::accept_forwarded() {
       }
       last_forward_error_.clear();
       channels_.push_back(std::make_unique<ChannelBridge>(*channel, std::move(accepted)));
+    }
+  }
+}
+
+Status SshConnection::listen_back(int host_port, const StreamTarget& local, Millis timeout) {
+  return as_status(call<std::monostate>(
+      [this, host_port, local](SshSession& session, Deadline deadline) -> Result<std::monostate> {
+        auto known = std::find_if(listen_backs_.begin(), listen_backs_.end(),
+                                  [&](const ListenBack& back) { return back.host_port == host_port; });
+        if (known == listen_backs_.end()) {
+          listen_backs_.push_back(ListenBack{host_port, local, nullptr});
+          known = listen_backs_.end() - 1;
+        }
+        known->local = local;
+        if (known->listener) return std::monostate{};
+        TRY(open_listener(session, *known, deadline));
+        return std::monostate{};
+      },
+      timeout));
+}
+
+Status SshConnection::open_listener(SshSession& session, ListenBack& back, Deadline deadline) {
+  int bound = 0;
+  auto listener = session.until_opened<LIBSSH2_LISTENER>(
+      [&] { return libssh2_channel_forward_listen_ex(session.raw(), "127.0.0.1", back.host_port, &bound, 16); },
+      deadline, fmt::format("listening on 127.0.0.1:{} of the host", back.host_port));
+  if (!listener) {
+    if (listener.error().transient) return std::unexpected(listener.error());
+    return fail(fmt::format("{}; is port {} taken on the host, or AllowTcpForwarding off in its sshd_config?",
+                            listener.error().message, back.host_port));
+  }
+  back.listener = *listener;
+  return {};
+}
+
+// Each connection the host's sshd accepted on a listened-back port is
+// joined to a new connection to its local target. After a reconnect the
+// ports are asked for again, so the host's nginx reaches cutoverd again.
+void SshConnection::keep_listening_back() {
+  if (listen_backs_.empty()) return;
+  if (!session_) {
+    // Nobody else may need the host now: reconnect for the listeners' sake (the back-off holds).
+    if (!session_for(Deadline::after(options_.connect_timeout))) return;
+  }
+  for (auto& back : listen_backs_) {
+    if (!session_) return;
+    if (!back.listener && !open_listener(*session_, back, Deadline::after(Millis{2000}))) continue;
+    for (;;) {
+      LIBSSH2_CHANNEL* channel = libssh2_channel_forward_accept(back.listener);
+      if (channel == nullptr) {
+        // Reading for it is what notices a host that closed the connection
+        // while nothing else used it: drop, and the next turn reconnects.
+        // libssh2 1.10 reports a failed read as "channel not found" here.
+        const int code = libssh2_session_last_errno(session_->raw());
+        if (code == LIBSSH2_ERROR_EAGAIN || code == 0) break;
+        Error broke = session_->error(fmt::format("accepting on 127.0.0.1:{} of the host", back.host_port), code);
+        broke.transient = true;
+        drop(broke);
+        break;
+      }
+      auto local = tcp_connect(back.local.address, back.local.port, Deadline::after(Millis{1000}));
+      if (!local) {
+        spdlog::warn("{}: a connection to 127.0.0.1:{} of the host cannot reach {}: {}", describe(options_),
+                     back.host_port, back.local.describe(), local.error().message);
+        closing_.push_back(Closing{channel});
+        continue;
+      }
+      channels_.push_back(std::make_unique<ChannelBridge>(channel, std::move(*local)));
     }
   }
 }

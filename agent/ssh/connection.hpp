@@ -35,6 +35,13 @@ struct StreamTarget {
   bool operator==(const StreamTarget&) const = default;
 };
 
+// A port of the host's 127.0.0.1 whose connections come back here.
+struct ListenBack {
+  int host_port = 0;
+  StreamTarget local;
+  LIBSSH2_LISTENER* listener = nullptr;  // null until asked for on the current session
+};
+
 class SshConnection {
  public:
   // jump: the bastion's connection (proxy_jump), or nullptr to connect directly.
@@ -71,6 +78,13 @@ class SshConnection {
   Status make_dirs(const std::string& path, Millis timeout);
   Result<std::optional<std::vector<std::string>>> list_dir(const std::string& path, Millis timeout);
 
+  // Connections to host_port on the host's 127.0.0.1 become connections to
+  // `local` on this machine (like `ssh -R`): how a host's nginx reaches
+  // cutoverd's listener with wake requests. Kept while this object lives and
+  // asked for again after every reconnect; the first request's answer is
+  // returned (a port the host's sshd will not listen on is named).
+  Status listen_back(int host_port, const StreamTarget& local, Millis timeout);
+
   // Forgets the back-off after a failed connect (after `host trust`, say).
   void retry_now();
   // Whether a session is open now (for `host ls`).
@@ -82,6 +96,8 @@ class SshConnection {
   Result<T> call(std::function<Result<T>(SshSession&, Deadline)> body, Millis timeout);
   Result<LIBSSH2_CHANNEL*> open_channel(SshSession& session, const StreamTarget& target, Deadline deadline);
   void accept_forwarded();
+  void keep_listening_back();
+  Status open_listener(SshSession& session, ListenBack& back, Deadline deadline);
   void close_idle_forwards();
   void post(Job job);
   void loop();
@@ -120,6 +136,7 @@ class SshConnection {
     bool ready = false;  // the last poll saw a connection waiting
   };
   std::vector<Forward> forwards_;
+  std::vector<ListenBack> listen_backs_;
   int next_forward_ = 0;
   std::string last_forward_error_;  // under mutex_
   std::optional<Error> last_failure_;

@@ -5,10 +5,14 @@ from this machine to the host's address fails no request and holds a
 WebSocket through the drain; rollback, a failed health check, a failed build
 and a config nginx -t refuses leave the live release serving, as locally;
 a kill -9 of cutoverd before and after the switch converges on the host,
-and so does a restart of the host's sshd mid-deployment.
+and so does a restart of the host's sshd mid-deployment; an environment on
+the host sleeps, a request to the host's nginx wakes it (through a port the
+SSH connection listens back on), and idle_sleep puts it back.
 
 One test host (sshd, dockerd, nginx in namespaces of their own, testhost.py)
 and one daemon serve every test here, in order: they take seconds to start."""
+import http.client
+import json
 import os
 import random
 import tempfile
@@ -238,6 +242,44 @@ class RemoteDeploy(unittest.TestCase):
         env.deploy()
         self.assertEqual(env.served_version(), "v8")
         self.assertEqual(len(self.running_on_host()), 1, self.host_containers())
+
+    def test_8_an_environment_on_the_host_sleeps_and_a_request_wakes_it(self):
+        env, host = self.env, self.host
+        self.ensure_live("v8")
+        with open(env.config_path, "a") as f:
+            f.write(f"""\
+environments:
+  dev:
+    apps: [{env.app}]
+    timezone: UTC
+    wake: "0 0 1 1 *"
+    sleep: "0 0 2 1 *"
+    on_request: wake
+    idle_sleep: 3s
+""")
+        env.cli("config", "reload")
+        show = lambda: env.cli_json("env", "show", "dev")["environment"]  # noqa: E731
+        wait_for(lambda: show()["state"] == "asleep", 60, "the environment asleep")
+        self.assertEqual(self.running_on_host(), set(), self.host_containers())
+        # The host's nginx answers for the sleeping app and sends the request
+        # to cutoverd through a port listened back over SSH.
+        conn = http.client.HTTPConnection(host.address, env.listen_port, timeout=10)
+        conn.request("GET", "/", headers={"Host": "app.test", "Accept": "application/json"})
+        answer = conn.getresponse()
+        body = answer.read().decode()
+        self.assertEqual(answer.status, 503, body)
+        self.assertEqual(json.loads(body)["state"], "waking")
+        wait_for(lambda: env.served_version() == "v8" if self._serves() else False, 60, "the app to wake")
+        self.assertEqual(len(self.running_on_host()), 1, self.host_containers())
+        # Quiet for idle_sleep: asleep again, on the host too.
+        wait_for(lambda: show()["state"] == "asleep", 60, "idle_sleep")
+        self.assertEqual(self.running_on_host(), set(), self.host_containers())
+
+    def _serves(self):
+        try:
+            return self.env.get("/")[0] == 200
+        except OSError:
+            return False
 
 
 if __name__ == "__main__":

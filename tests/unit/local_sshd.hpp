@@ -83,7 +83,7 @@ class LocalSshd {
     return options;
   }
 
- private:
+  // A port nothing listens on now.
   static int free_port() {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
@@ -96,6 +96,7 @@ class LocalSshd {
     return ntohs(address.sin_port);
   }
 
+ private:
   static bool keygen(const std::string& path) {
     auto made = run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", path}, Millis{10000});
     return made && made->exit_code == 0;

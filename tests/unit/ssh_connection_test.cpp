@@ -6,6 +6,7 @@
 // separation); skipped otherwise.
 #include "ssh/connection.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -172,6 +173,85 @@ TEST_F(SshConnectionTest, AfterTheSessionIsKilledTheNextCallsConnectAgain) {
     if (!again) std::this_thread::sleep_for(Millis{200});
   }
   EXPECT_TRUE(again);
+}
+
+// A TCP listener on 127.0.0.1 that answers each connection with `greeting` and closes it.
+class Greeter {
+ public:
+  explicit Greeter(std::string greeting) : greeting_(std::move(greeting)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::listen(fd_, 8);
+    socklen_t length = sizeof address;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] {
+      for (;;) {
+        const int client = ::accept(fd_, nullptr, nullptr);
+        if (client < 0) return;
+        (void)::write(client, greeting_.data(), greeting_.size());
+        ::close(client);
+      }
+    });
+  }
+  ~Greeter() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  std::string greeting_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// What a client on the host reads from 127.0.0.1:port there ("" when refused).
+std::string read_from_port(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    char buffer[256];
+    ssize_t got;
+    while ((got = ::read(fd, buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<size_t>(got));
+  }
+  ::close(fd);
+  return out;
+}
+
+TEST_F(SshConnectionTest, AListenedBackPortReachesHereAndComesBackAfterAReconnect) {
+  Greeter cutoverd("hello from the listener");
+  const int host_port = LocalSshd::free_port();
+  SshConnection connection(options());
+  auto listening = connection.listen_back(host_port, StreamTarget{"", "127.0.0.1", cutoverd.port()}, kTimeout);
+  ASSERT_TRUE(listening) << listening.error().message;
+  EXPECT_EQ(read_from_port(host_port), "hello from the listener");
+  EXPECT_EQ(read_from_port(host_port), "hello from the listener");
+
+  // sshd's sessions end (a restart of the service): the port closes, and
+  // opens again once the connection is back, with no call from anyone.
+  ASSERT_TRUE(run_process({"pkill", "-KILL", "-P", std::to_string(sshd_.pid())}, Millis{5000}));
+  std::string answer;
+  for (int tries = 0; tries < 100 && answer.empty(); ++tries) {
+    connection.retry_now();
+    std::this_thread::sleep_for(Millis{100});
+    answer = read_from_port(host_port);
+  }
+  EXPECT_EQ(answer, "hello from the listener");
+
+  // A port that something on the host holds already is refused, naming it.
+  auto taken = connection.listen_back(sshd_.port(), StreamTarget{"", "127.0.0.1", cutoverd.port()}, kTimeout);
+  ASSERT_FALSE(taken);
+  EXPECT_NE(taken.error().message.find(std::to_string(sshd_.port())), std::string::npos) << taken.error().message;
 }
 
 }  // namespace
