@@ -275,6 +275,29 @@ environments:
         wait_for(lambda: show()["state"] == "asleep", 60, "idle_sleep")
         self.assertEqual(self.running_on_host(), set(), self.host_containers())
 
+    def test_9_an_unreachable_host_fails_the_deployment_before_anything_switches(self):
+        env, host = self.env, self.host
+        env.cli("env", "wake", "dev", check=False)  # the environment of test 8, if it ran, must not sleep through this
+        wait_for(self._serves, 60, "the app awake")
+        served = env.served_version()
+        live = self.live_id()
+        host.stop_sshd()
+        try:
+            env.repo.commit_version("v9")
+            result = env.deploy(check=False)
+            self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+            self.assertIn(f"host {HOST}", result.stderr)
+            self.assertIn("refused", result.stderr)  # the cause: nothing listens on the host's port 22
+            self.assertEqual(env.served_version(), served)  # the host's nginx still serves the live release
+            self.assertEqual(self.live_id(), live)
+            self.assertEqual(env.releases()[0]["state"], "failed")
+        finally:
+            host.start_sshd()
+        checked = env.cli("host", "check", HOST, check=False)  # and forgets the back-off
+        self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)
+        env.deploy()
+        self.assertEqual(env.served_version(), "v9")
+
     def _serves(self):
         try:
             return self.env.get("/")[0] == 200
