@@ -23,6 +23,14 @@ bool sleeping(const json& app) {
   return app.contains("environment") && text_field(app["environment"], "state") != "awake";
 }
 
+// Where the app runs (apps.*.hosts); "local" when the answer does not say.
+std::string hosts_cell(const json& app) {
+  std::string cell;
+  for (const auto& host : array_field(app, "hosts"))
+    if (host.is_string()) cell += (cell.empty() ? "" : ",") + host.get<std::string>();
+  return cell.empty() ? "local" : cell;
+}
+
 std::string live_cell(const json& app, const Style& style) {
   if (!has_live(app)) return "-";
   return style.paint(text_field(app["live"], "id"), Tone::good) + " " + short_sha(app["live"]);
@@ -95,11 +103,11 @@ std::string format_time(std::int64_t ms) {
 
 std::string status_table(const json& apps, const Style& style) {
   if (!apps.is_array() || apps.empty()) return "no apps configured\n";
-  std::vector<std::vector<std::string>> rows{{"APP", "LIVE", "STANDBY", "HEALTH", "PORTS", "ENV"}};
+  std::vector<std::vector<std::string>> rows{{"APP", "HOST", "LIVE", "STANDBY", "HEALTH", "PORTS", "ENV"}};
   std::string notes;
   for (const auto& app : apps) {
-    rows.push_back({text_field(app, "name"), live_cell(app, style), standby_cell(app), health_cell(app, style),
-                    ports_cell(app), env_cell(app, style)});
+    rows.push_back({text_field(app, "name"), hosts_cell(app), live_cell(app, style), standby_cell(app),
+                    health_cell(app, style), ports_cell(app), env_cell(app, style)});
     notes += notes_for(app);
   }
   return aligned_columns(rows) + notes;

@@ -200,7 +200,7 @@ bool Handler::status() {
     auto releases = ctx_.store.releases(name);
     if (!releases) return error(http::status::internal_server_error, releases.error().message);
     json entry{{"name", name}, {"repo", redact(app.repo, app.repo)}, {"branch", app.branch}, {"live", nullptr},
-               {"standby", json::array()}, {"deploying", ctx_.queue.busy(name)}};
+               {"standby", json::array()}, {"deploying", ctx_.queue.busy(name)}, {"hosts", app.hosts}};
     json routes = json::array();
     for (const auto& r : app.routes) routes.push_back({{"host", r.host}, {"path", r.path}, {"listen", r.listen}});
     entry["routes"] = routes;

@@ -178,13 +178,13 @@ class WithDaemon(IntegrationTest):
         self.assertFalse(entry["deploying"])
         self.assertEqual(self.document("status", app)["apps"][0]["name"], app)
         table = self.cli("status").stdout
-        self.assertRegex(table.splitlines()[0], r"^APP +LIVE +STANDBY +HEALTH +PORTS +ENV$")
-        self.assertRegex(table, rf"{app} +{app}@2 [0-9a-f]{{12}} +{app}@1 +1/1 healthy +\d+ +dev: ")
+        self.assertRegex(table.splitlines()[0], r"^APP +HOST +LIVE +STANDBY +HEALTH +PORTS +ENV$")
+        self.assertRegex(table, rf"{app} +local +{app}@2 [0-9a-f]{{12}} +{app}@1 +1/1 healthy +\d+ +dev: ")
         self.assertNotIn(ESC, table)
 
         releases = self.document("releases", app)["releases"]
         self.assertEqual([(r["id"], r["state"]) for r in releases], [(f"{app}@2", "live"), (f"{app}@1", "standby")])
-        for key in ("sha", "image", "created_at", "live_from", "ports", "number", "app"):
+        for key in ("sha", "image", "created_at", "live_from", "ports", "number", "app", "host"):
             self.assertIn(key, releases[0])
 
         logs = json_lines(self.cli("--json", "logs", "--app", app).stdout)

@@ -123,6 +123,12 @@ class RemoteDeploy(unittest.TestCase):
         self.assertEqual(set(report["bodies"]), {"v1", "v2"}, report)
         self.assertEqual(slow.wait(), [(200, "v1 slow 1500")] * 4)
         self.assertEqual(self.host_containers(), {f"{env.app}-1-0": "exited", f"{env.app}-2-0": "running"})
+        # status and releases say where it runs; status probes the replicas' health on the host.
+        status = env.status()
+        self.assertEqual(status["hosts"], [HOST])
+        self.assertEqual([r["healthy"] for r in status["live"]["health"]], [True])
+        self.assertEqual({r["host"] for r in env.releases()}, {HOST})
+        self.assertRegex(env.cli("status").stdout, rf"{env.app}\s+{HOST}\s+{env.app}@2")
 
     def test_2_rollback_goes_back_on_the_host(self):
         env = self.env

@@ -37,6 +37,7 @@ json web() {
           {"live", live},
           {"standby", json::array({release("web@10", "standby", 100), release("web@11", "standby", 200)})},
           {"deploying", false},
+          {"hosts", json::array({"web-1"})},
           {"routes", json::array({{{"host", "web.example"}, {"path", "/"}, {"listen", "80"}}})}};
 }
 
@@ -49,9 +50,9 @@ json preview() {
 
 TEST(StatusTable, OneAlignedRowPerApp) {
   EXPECT_EQ(status_table(json::array({web(), preview()}), kPlain),
-            "APP      LIVE                 STANDBY    HEALTH       PORTS        ENV\n"
-            "web      web@12 3f2a9c1d0b7e  web@11 +1  2/2 healthy  20004,20005  -\n"
-            "preview  -                    -          -            -            dev: asleep\n"
+            "APP      HOST   LIVE                 STANDBY    HEALTH       PORTS        ENV\n"
+            "web      web-1  web@12 3f2a9c1d0b7e  web@11 +1  2/2 healthy  20004,20005  -\n"
+            "preview  local  -                    -          -            -            dev: asleep\n"
             "preview: nothing is live yet; deploy it with `cutover deploy preview`\n");
 }
 
@@ -81,7 +82,7 @@ TEST(StatusTable, ColorsStatesAndKeepsColumns) {
   EXPECT_THAT(text, HasSubstr("\x1b[32mweb@12\x1b[0m 3f2a9c1d0b7e"));
   EXPECT_THAT(text, HasSubstr("\x1b[32m2/2 healthy\x1b[0m"));
   EXPECT_THAT(text, HasSubstr("dev: \x1b[2masleep\x1b[0m"));
-  EXPECT_THAT(text, HasSubstr("preview  -                    -          -            -            dev"));
+  EXPECT_THAT(text, HasSubstr("preview  local  -                    -          -            -            dev"));
 }
 
 TEST(StatusTable, NoApps) { EXPECT_EQ(status_table(json::array(), kPlain), "no apps configured\n"); }
