@@ -67,7 +67,11 @@ DaemonMetrics::DaemonMetrics()
                                         {"listener"})),
       uptime_(registry_.gauge("cutover_uptime_seconds", "Seconds since cutoverd started.")),
       build_info_(registry_.gauge("cutover_build_info", "Always 1; the version label names the running cutoverd.",
-                                  {"version"})) {
+                                  {"version"})),
+      app_host_(registry_.gauge("cutover_app_host_info",
+                                "Always 1, one series per app and the host it runs on (local or a name in hosts:); "
+                                "join on app to label any app series with its host.",
+                                {"app", "host"})) {
   build_info_.set({CUTOVER_VERSION}, 1);
 }
 
@@ -118,6 +122,10 @@ void DaemonMetrics::on_webhook(std::string_view provider, int status) {
 // Zero series for every configured app, so rate() and increase() count the
 // first deployment instead of starting from it.
 void DaemonMetrics::zero_series_for(const Config& config) {
+  // Rebuilt each time: an app that moved or went is not shown where it was.
+  app_host_.clear();
+  for (const auto& [app, settings] : config.apps)
+    for (const auto& host : settings.hosts) app_host_.set({app, host}, 1);
   for (const auto& [app, unused] : config.apps) {
     for (auto kind : {DeploymentKind::deploy, DeploymentKind::rollback})
       for (const char* outcome : {"succeeded", "failed", "superseded"})

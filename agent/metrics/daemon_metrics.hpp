@@ -68,6 +68,7 @@ class DaemonMetrics {
   Gauge& open_connections_;
   Gauge& uptime_;
   Gauge& build_info_;
+  Gauge& app_host_;
 };
 
 }  // namespace cutover::metrics

@@ -123,6 +123,11 @@ TEST_F(DaemonMetricsTest, ScrapeReadsConfiguredAppsEnvironmentsAndConnections) {
   EXPECT_EQ(at(R"(cutover_open_connections{listener="hooks"})"), 3);
   EXPECT_EQ(at(R"(cutover_open_connections{listener="control"})"), 1);
   EXPECT_EQ(at(R"(cutover_build_info{version=")" CUTOVER_VERSION R"("})"), 1);
+  EXPECT_EQ(at(R"(cutover_app_host_info{app="api",host="local"})"), 1);
+  // An app moved to another host is shown there only.
+  config->apps["api"].hosts = {"web-1"};
+  EXPECT_EQ(at(R"(cutover_app_host_info{app="api",host="web-1"})"), 1);
+  EXPECT_EQ(at(R"(cutover_app_host_info{app="api",host="local"})"), std::nullopt);
   // An environment gone from the config is gone from the next scrape.
   environments.erase("staging");
   EXPECT_EQ(at(R"(cutover_environment_awake{environment="staging"})"), std::nullopt);
