@@ -29,31 +29,15 @@ import push_to_live
 from push_to_live import REMOTE_STEPS, harness
 
 sys.path.insert(0, os.path.join(push_to_live.SOURCE_DIR, "tests", "integration"))
-from testhost import HOST_DIR, TestHost  # noqa: E402
+from testhost import TestHost, run_app_on  # noqa: E402
 
 HOOK = "    webhook: {provider: github, secret_env: CUTOVER_BENCH_HOOK_SECRET}\n"
 HEALTH = "{path: /up, interval: 50ms, timeout: 1s, deploy_timeout: 30s}"
 
 
 def remote_env(root, host):
-    key = os.path.join(root, "deploy")
-    harness.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key])
-    host.authorize(key + ".pub")
-    known_hosts = os.path.join(root, "known_hosts")
-    with open(known_hosts, "w") as f:
-        f.write(host.host_key_line())
     env = harness.Env("remote-push", drain_timeout="5s", health=HEALTH, app_extra=HOOK + "    hosts: [bench-1]\n")
-    env.address = host.address
-    nginx = (f"{{binary: /usr/sbin/nginx, main_config: {host.nginx_main}, sites_dir: {host.nginx_sites}, "
-             f"pid_file: {host.nginx_pid}}}")
-    with open(env.config_path) as f:
-        text = f.read()
-    text = text.replace("daemon:\n", f"daemon:\n  known_hosts: {known_hosts}\n  ssh_key: {key}\n", 1)
-    text = text.replace(f'listen: "127.0.0.1:{env.listen_port}"', f'listen: "{host.address}:{env.listen_port}"')
-    text += (f"hosts:\n  bench-1: {{ssh: root@{host.address}, docker: \"unix://{host.docker_socket}\", "
-             f"nginx: {nginx}, state_dir: {HOST_DIR}/state}}\n")
-    with open(env.config_path, "w") as f:
-        f.write(text)
+    run_app_on(env, host, "bench-1", root)
     return env
 
 

@@ -12,8 +12,8 @@ import re
 import tempfile
 import unittest
 
-from harness import Env, run
-from testhost import HOST_DIR, TestHost
+from harness import Env
+from testhost import HOST_DIR, TestHost, user_key
 
 
 def read(path):
@@ -39,9 +39,7 @@ class Hosts(unittest.TestCase):
 
     @classmethod
     def _user_key(cls, name):
-        path = os.path.join(cls.root, name)
-        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path])
-        return path
+        return user_key(cls.root, name)
 
     @classmethod
     def _write_config(cls):

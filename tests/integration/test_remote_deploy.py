@@ -20,7 +20,7 @@ import time
 import unittest
 
 from harness import Env, SlowRequests, WebSocket, run, wait_for
-from testhost import HOST_DIR, TestHost
+from testhost import HOST_DIR, TestHost, run_app_on
 
 HOST = "web-1"
 
@@ -31,32 +31,11 @@ class RemoteDeploy(unittest.TestCase):
         cls.root = tempfile.mkdtemp(prefix="cutover-remote-")
         cls.host = TestHost(cls.root, f"r{random.randrange(16**4):04x}", random.randrange(1, 250))
         cls.addClassCleanup(cls.host.close)
-        cls.key = os.path.join(cls.root, "deploy")
-        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "deploy", "-f", cls.key])
-        cls.host.authorize(cls.key + ".pub")
-        known_hosts = os.path.join(cls.root, "known_hosts")
-        with open(known_hosts, "w") as f:
-            f.write(cls.host.host_key_line())
         cls.env = Env("remote", drain_timeout="30s", app_extra=f"    hosts: [{HOST}]\n")
         cls.addClassCleanup(cls.env.cleanup)
         cls.addClassCleanup(cls._remove_local_images)
-        cls.env.address = cls.host.address
-        cls._write_config(known_hosts)
+        run_app_on(cls.env, cls.host, HOST, cls.root)
         cls.env.daemon.start()
-
-    @classmethod
-    def _write_config(cls, known_hosts):
-        h, env = cls.host, cls.env
-        nginx = (f"{{binary: /usr/sbin/nginx, main_config: {h.nginx_main}, sites_dir: {h.nginx_sites}, "
-                 f"pid_file: {h.nginx_pid}}}")
-        with open(env.config_path) as f:
-            text = f.read()
-        text = text.replace("daemon:\n", f"daemon:\n  known_hosts: {known_hosts}\n  ssh_key: {cls.key}\n", 1)
-        text = text.replace(f'listen: "127.0.0.1:{env.listen_port}"', f'listen: "{h.address}:{env.listen_port}"')
-        text += (f"hosts:\n  {HOST}: {{ssh: root@{h.address}, docker: \"unix://{h.docker_socket}\", "
-                 f"nginx: {nginx}, state_dir: {HOST_DIR}/state}}\n")
-        with open(env.config_path, "w") as f:
-            f.write(text)
 
     @classmethod
     def _remove_local_images(cls):

@@ -284,3 +284,35 @@ class TestHost:
                 except ProcessLookupError:
                     pass
             time.sleep(0.5)
+
+
+def user_key(root, name):
+    """A fresh ed25519 key pair without a passphrase; returns the private key's path."""
+    path = os.path.join(root, name)
+    run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path])
+    return path
+
+
+def run_app_on(env, host, name, root):
+    """Makes the app of env (harness.Env, before its daemon starts) run on
+    `host`, listed as `name` in hosts:. The app's config must already say
+    `hosts: [name]`. A deploy key the host accepts, the host's key in a
+    known_hosts file, the route on the host's address (env.address follows),
+    and the hosts: entry. Returns the deploy key's path."""
+    key = user_key(root, "deploy")
+    host.authorize(key + ".pub")
+    known_hosts = os.path.join(root, "known_hosts")
+    with open(known_hosts, "w") as f:
+        f.write(host.host_key_line())
+    nginx = (f"{{binary: /usr/sbin/nginx, main_config: {host.nginx_main}, sites_dir: {host.nginx_sites}, "
+             f"pid_file: {host.nginx_pid}}}")
+    with open(env.config_path) as f:
+        text = f.read()
+    text = text.replace("daemon:\n", f"daemon:\n  known_hosts: {known_hosts}\n  ssh_key: {key}\n", 1)
+    text = text.replace(f'listen: "127.0.0.1:{env.listen_port}"', f'listen: "{host.address}:{env.listen_port}"')
+    text += (f"hosts:\n  {name}: {{ssh: root@{host.address}, docker: \"unix://{host.docker_socket}\", "
+             f"nginx: {nginx}, state_dir: {HOST_DIR}/state}}\n")
+    with open(env.config_path, "w") as f:
+        f.write(text)
+    env.address = host.address
+    return key
