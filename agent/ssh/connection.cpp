@@ -165,6 +165,10 @@ void SshConnection::loop() {
     close_idle_forwards();
     const bool moved = pump_channels();
     close_finished();
+    if (unread_ && session_) {
+      unread_ = false;
+      if (auto drained = session_->drain(Deadline::after(Millis{2000})); !drained) drop(drained.error());
+    }
     if (session_) {
       if (auto alive = session_->keepalive(); !alive) drop(alive.error());
     }
@@ -212,6 +216,17 @@ void SshConnection::wait_for_work(bool moved) {
   if (ready > 0 && (fds[0].revents & POLLIN) != 0) {
     std::uint64_t count = 0;
     (void)::read(wake_.get(), &count, sizeof count);
+  }
+  // Readable with no channel to read it: the host closed the connection, or
+  // sent something nobody asked for, which the next turn reads (a readable
+  // socket left unread would make every poll return at once).
+  if (session_ && fds.size() > 1 && channels_.empty() && (fds[1].revents & POLLIN) != 0) {
+    char byte = 0;
+    if (::recv(session_->socket(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+      fds[1].revents |= POLLHUP;
+    } else {
+      unread_ = true;
+    }
   }
   if (session_ && fds.size() > 1 && (fds[1].revents & (POLLHUP | POLLERR)) != 0) {
     drop(Error{fmt::format("{}: the connection was closed by the host or the network; it is opened again on "

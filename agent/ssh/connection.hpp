@@ -137,6 +137,7 @@ class SshConnection {
   };
   std::vector<Forward> forwards_;
   std::vector<ListenBack> listen_backs_;
+  bool unread_ = false;  // the session's socket has bytes no channel read
   int next_forward_ = 0;
   std::string last_forward_error_;  // under mutex_
   std::optional<Error> last_failure_;

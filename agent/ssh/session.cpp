@@ -186,6 +186,18 @@ Status SshSession::keepalive() {
   return {};
 }
 
+Status SshSession::drain(Deadline deadline) {
+  // A zero-length read of a channel processes every packet waiting on the
+  // socket and takes nothing from the channel; the SFTP channel is the one
+  // every host connection keeps open.
+  LIBSSH2_CHANNEL* channel = libssh2_sftp_get_channel(TRY(sftp(deadline)));
+  char none = 0;
+  (void)libssh2_channel_read_ex(channel, 0, &none, 0);
+  const int code = libssh2_session_last_errno(session_);
+  if (connection_broke(code)) return std::unexpected(error("reading what the host sent", code));
+  return {};
+}
+
 Result<LIBSSH2_SFTP*> SshSession::sftp(Deadline deadline) {
   if (sftp_ == nullptr) {
     sftp_ = TRY(until_opened<LIBSSH2_SFTP>([&] { return libssh2_sftp_init(session_); }, deadline,

@@ -66,6 +66,10 @@ class SshSession {
   // Sends a keepalive when one is due; an error once nothing has been heard
   // from the host for three intervals (the connection is then dead).
   Status keepalive();
+  // Reads what the host sent that no channel asks for (replies to our
+  // keepalives, the server's own keepalives, global requests): libssh2 reads
+  // the socket only inside calls, and an unread socket stays readable.
+  Status drain(Deadline deadline);
   // The SFTP subsystem, started on first use and kept.
   Result<LIBSSH2_SFTP*> sftp(Deadline deadline);
 

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -252,6 +253,36 @@ TEST_F(SshConnectionTest, AListenedBackPortReachesHereAndComesBackAfterAReconnec
   auto taken = connection.listen_back(sshd_.port(), StreamTarget{"", "127.0.0.1", cutoverd.port()}, kTimeout);
   ASSERT_FALSE(taken);
   EXPECT_NE(taken.error().message.find(std::to_string(sshd_.port())), std::string::npos) << taken.error().message;
+}
+
+// CPU time of this process, user and system, in ms.
+long cpu_ms() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000 +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
+}
+
+// The replies to its keepalives arrive while no channel reads the socket;
+// the connection's thread must read them, not spin on a readable socket
+// (it once burnt half a core per idle host). A host that closes the
+// connection is noticed without a call.
+TEST_F(SshConnectionTest, AnIdleConnectionSleepsAndNoticesTheHostLeaving) {
+  SshOptions fast = options();
+  fast.keepalive_seconds = 1;
+  SshConnection connection(fast);
+  ASSERT_TRUE(connection.exec({"true"}, "", kTimeout));
+  long before = cpu_ms();
+  std::this_thread::sleep_for(Millis{3500});  // three keepalives and their replies
+  EXPECT_LT(cpu_ms() - before, 300);
+  EXPECT_TRUE(connection.connected());
+
+  ASSERT_TRUE(run_process({"pkill", "-KILL", "-P", std::to_string(sshd_.pid())}, Millis{5000}));
+  before = cpu_ms();
+  for (int i = 0; i < 40 && connection.connected(); ++i) std::this_thread::sleep_for(Millis{50});
+  EXPECT_FALSE(connection.connected());
+  std::this_thread::sleep_for(Millis{1000});
+  EXPECT_LT(cpu_ms() - before, 300);
 }
 
 }  // namespace
