@@ -1,7 +1,7 @@
 #include "deploy/traffic.hpp"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -126,13 +126,12 @@ Status prepare_servers(Engine& engine) {
   auto config = engine.config();
   Status prepared;
   for (const auto& name : hosts_in_use(*config)) {
-    auto host = engine.hosts.get(name);
-    Status done = host ? Status{} : Status{std::unexpected(host.error())};
-    if (host) {
-      remove_sites_of_removed_apps(**host, *config);
-      done = install_servers(engine, **host);
-    }
-    if (!done && prepared) prepared = done;
+    auto done = [&]() -> Status {
+      auto host = TRY(engine.hosts.get(name));
+      remove_sites_of_removed_apps(*host, *config);
+      return install_servers(engine, *host);
+    }();
+    if (!done && prepared) prepared = done;  // the first error; every host is still prepared
   }
   return prepared;
 }

@@ -349,13 +349,17 @@ Status SshConnection::listen_back(int host_port, const StreamTarget& local, Mill
       [this, host_port, local](SshSession& session, Deadline deadline) -> Result<std::monostate> {
         auto known = std::find_if(listen_backs_.begin(), listen_backs_.end(),
                                   [&](const ListenBack& back) { return back.host_port == host_port; });
-        if (known == listen_backs_.end()) {
-          listen_backs_.push_back(ListenBack{host_port, local, nullptr});
-          known = listen_backs_.end() - 1;
+        if (known != listen_backs_.end()) {
+          known->local = local;
+          if (known->listener) return std::monostate{};
+          TRY(open_listener(session, *known, deadline));
+          return std::monostate{};
         }
-        known->local = local;
-        if (known->listener) return std::monostate{};
-        TRY(open_listener(session, *known, deadline));
+        // Kept (and asked for again after a reconnect) only once the host said yes:
+        // a port it refuses is not asked for again every turn.
+        ListenBack back{host_port, local, nullptr};
+        TRY(open_listener(session, back, deadline));
+        listen_backs_.push_back(back);
         return std::monostate{};
       },
       timeout));

@@ -276,6 +276,10 @@ environments:
             self.assertEqual(env.served_version(), served)  # the host's nginx still serves the live release
             self.assertEqual(self.live_id(), live)
             self.assertEqual(env.releases()[0]["state"], "failed")
+            # status says the host cannot be reached; it never probes this machine's ports instead.
+            health = env.status()["live"]["health"]
+            self.assertTrue(health and all(not r["healthy"] and f"host {HOST}" in r["detail"] for r in health),
+                            health)
         finally:
             host.start_sshd()
         checked = env.cli("host", "check", HOST, check=False)  # and forgets the back-off

@@ -500,10 +500,8 @@ inline std::string source_templates_dir() {
 class FakeHosts : public Hosts {
  public:
   std::shared_ptr<Host> local;
-  std::map<std::string, std::shared_ptr<Host>> others;
   Result<std::shared_ptr<Host>> get(const std::string& name) override {
     if (name == kLocalHost) return local;
-    if (auto found = others.find(name); found != others.end()) return found->second;
     return fail("host " + name + " is not in hosts: of the test's config");
   }
 };
